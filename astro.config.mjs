@@ -1,0 +1,40 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import { unified } from '@astrojs/markdown-remark';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
+import { fileURLToPath } from 'node:url';
+import { listLessons } from './src/course/lessons.ts';
+
+const lessons = listLessons(fileURLToPath(new URL('./content/lessons', import.meta.url)));
+
+export default defineConfig({
+  site: 'https://attention-math.example',
+  // Lesson math is rendered to HTML at build time; MDX inherits this processor.
+  markdown: {
+    processor: unified({
+      remarkPlugins: [remarkMath],
+      rehypePlugins: [[rehypeKatex, { throwOnError: false, strict: 'ignore' }]],
+    }),
+  },
+  integrations: [
+    starlight({
+      title: 'Attention Mechanism Math',
+      description: 'An interactive course on the mathematics of attention, with graded exercises.',
+      customCss: ['katex/dist/katex.min.css', './src/styles/course.css'],
+      components: {
+        Footer: './src/chrome/Footer.astro',
+      },
+      sidebar: [
+        { label: 'Course home', link: '/' },
+        {
+          label: 'Lessons',
+          items: lessons.map((l) => ({ label: `${l.part}. ${l.title}`, link: l.href })),
+        },
+      ],
+      pagination: true,
+      lastUpdated: false,
+    }),
+  ],
+});

@@ -1,0 +1,32 @@
+// Build-time access to the course's lessons and exercises for pages and chrome.
+import { getCollection } from 'astro:content';
+
+/** A lesson as the chrome needs it: slug, href, title and its part number. */
+export interface LessonLink {
+  slug: string;
+  href: string;
+  title: string;
+  part: number;
+}
+
+/** Every lesson in part order. */
+export async function getLessons(): Promise<LessonLink[]> {
+  const docs = await getCollection('docs', (e) => e.id.startsWith('lessons/'));
+  return docs
+    .map((e) => ({
+      slug: e.id.slice('lessons/'.length),
+      href: `/${e.id}/`,
+      title: e.data.title,
+      part: e.data.part ?? 0,
+    }))
+    .sort((a, b) => a.part - b.part);
+}
+
+/** Exercise ids ("01"…) for which a folder with meta.json exists. */
+export function getExerciseIds(): string[] {
+  const metas = import.meta.glob('../../exercises/*/meta.json');
+  return Object.keys(metas)
+    .map((p) => /exercises\/(\d\d)-/.exec(p)?.[1])
+    .filter((id): id is string => Boolean(id))
+    .sort();
+}

@@ -1,0 +1,25 @@
+// Serves the built site for the browser tests. `npm test` builds dist/ first.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { serveStatic } from './static-server';
+
+export default async function setup(project: TestProject) {
+  // DIST_DIR lets parallel work build and test into separate folders.
+  const dist = process.env.DIST_DIR
+    ? resolve(process.env.DIST_DIR) + '/'
+    : fileURLToPath(new URL('../../dist/', import.meta.url));
+  if (!existsSync(dist + 'index.html')) {
+    throw new Error('dist/ is missing: run `npm run build` before the browser tests');
+  }
+  const { server, url } = await serveStatic(dist);
+  project.provide('baseUrl', url);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+  }
+}

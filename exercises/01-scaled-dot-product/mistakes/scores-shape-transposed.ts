@@ -1,0 +1,18 @@
+// Wrong: part (a) gives S and A the shape (Tk, Tq) — one row per key — instead of (Tq, Tk).
+
+export function shapes(Tq: number, Tk: number, dK: number, dV: number): AttentionShapes {
+  return { Q: [Tq, dK], K: [Tk, dK], V: [Tk, dV], S: [Tk, Tq], A: [Tk, Tq], O: [Tq, dV] };
+}
+
+export function attention(Q: Matrix, K: Matrix, V: Matrix): AttentionResult {
+  const scale = 1 / Math.sqrt(Q[0].length);
+  const scores = Q.map((q) => K.map((k) => scale * q.reduce((acc, x, d) => acc + x * k[d], 0)));
+  const weights = scores.map((row) => {
+    const max = Math.max(...row);
+    const e = row.map((s) => Math.exp(s - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / sum);
+  });
+  const output = weights.map((w) => V[0].map((_, c) => w.reduce((acc, wj, j) => acc + wj * V[j][c], 0)));
+  return { scores, weights, output };
+}

@@ -1,0 +1,35 @@
+// Wrong: entropy is summed down each column (over queries) instead of along each row (over keys).
+
+export function shapes(B: number, H: number, Tq: number, Tk: number): EntropyShapes {
+  return { A: [B, H, Tq, Tk], rowEntropy: [B, H, Tq], headEntropy: [H] };
+}
+
+export function rowEntropy(A: Matrix): Vector {
+  const out: number[] = [];
+  for (let j = 0; j < A[0].length; j++) {
+    let h = 0;
+    for (let i = 0; i < A.length; i++) if (A[i][j] > 0) h -= A[i][j] * Math.log(A[i][j]);
+    out.push(h);
+  }
+  return out;
+}
+
+export function scoreEntropy(S: Matrix): Vector {
+  const weights = S.map((row) => {
+    const max = Math.max(...row);
+    const e = row.map((s) => Math.exp(s - max));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / sum);
+  });
+  return rowEntropy(weights);
+}
+
+export function classifyRows(A: Matrix): RowKind[] {
+  const H = rowEntropy(A);
+  return A.map((row, i) => {
+    const k = row.filter((w) => w > 0).length;
+    if (k <= 1) return 'sharp';
+    const h = H[i] / Math.log(k);
+    return h <= 0.2 ? 'sharp' : h >= 0.8 ? 'diffuse' : 'mixed';
+  });
+}

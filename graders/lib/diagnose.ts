@@ -1,0 +1,57 @@
+// Mistake diagnosis: run each known-wrong variant on the failing case; if the learner's value matches one that is
+// itself wrong there, name it and point to the lesson section.
+import { DEFAULT_TOL, compare, sameValue } from './compare';
+import type { Case, MistakeDef } from './define';
+import { executeCall } from './host';
+import type { Diagnosis } from './result';
+
+/** The value a mistake module returns for a case (the selected field), or undefined when it does not return one. */
+function mistakeValue(m: MistakeDef, c: Case): { ok: boolean; value: unknown } {
+  const out = executeCall(m.module, c.fn, c.args);
+  if (out.kind !== 'return') return { ok: false, value: undefined };
+  const raw = out.value;
+  if (c.field === undefined) return { ok: true, value: raw };
+  if (!raw || typeof raw !== 'object' || !(c.field in raw)) return { ok: false, value: undefined };
+  return { ok: true, value: (raw as Record<string, unknown>)[c.field] };
+}
+
+/** All mistakes whose output on `c` is wrong and equals the learner's `value`, in declaration order. */
+export function matchingMistakes(mistakes: MistakeDef[], c: Case, value: unknown): MistakeDef[] {
+  const atol = c.check.kind === 'tensor' ? (c.check.atol ?? DEFAULT_TOL.atol) : 0;
+  const rtol = c.check.kind === 'tensor' ? (c.check.rtol ?? DEFAULT_TOL.rtol) : 0;
+  return mistakes.filter((m) => {
+    const r = mistakeValue(m, c);
+    if (!r.ok) return false;
+    // A mistake that happens to be right on this case says nothing about the learner's error.
+    if (compare(r.value, c.expected, c.check).pass) return false;
+    return sameValue(value, r.value, atol, rtol);
+  });
+}
+
+/** The diagnosis naming mistake `m` (with the other candidates of the same case). */
+export function diagnosisOf(m: MistakeDef, alsoMatches: string[]): Diagnosis {
+  return { mistake: m.name, section: m.section, message: `${m.message} — see ${m.section}`, alsoMatches };
+}
+
+/** The diagnosis for a failing value: the first matching mistake (others listed in alsoMatches), or null. */
+export function diagnose(mistakes: MistakeDef[], c: Case, value: unknown): Diagnosis | null {
+  const [m, ...rest] = matchingMistakes(mistakes, c, value);
+  return m ? diagnosisOf(m, rest.map((r) => r.name)) : null;
+}
+
+/**
+ * Resolves ambiguous diagnoses across one learner's tests: when a case matches several mistakes, the one that
+ * the learner's other failures point to most often wins (a tiny case can make two different bugs look alike).
+ */
+export function reconcile(mistakes: MistakeDef[], diagnoses: (Diagnosis | null)[]): (Diagnosis | null)[] {
+  const votes = new Map<string, number>();
+  for (const d of diagnoses) if (d && d.alsoMatches.length === 0) votes.set(d.mistake, (votes.get(d.mistake) ?? 0) + 1);
+  return diagnoses.map((d) => {
+    if (!d || d.alsoMatches.length === 0) return d;
+    const all = [d.mistake, ...d.alsoMatches];
+    const best = all.reduce((a, b) => ((votes.get(b) ?? 0) > (votes.get(a) ?? 0) ? b : a));
+    if (best === d.mistake) return d;
+    const m = mistakes.find((x) => x.name === best);
+    return m ? diagnosisOf(m, all.filter((n) => n !== best)) : d;
+  });
+}

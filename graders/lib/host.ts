@@ -1,0 +1,103 @@
+// The boundary between the trusted grader and untrusted learner code.
+// The grader only ever asks a host to "call export F with these plain arguments"; the host runs the call
+// wherever the learner code lives (same realm in tests, a Node worker in the CLI, a sandboxed browser worker)
+// and owns the time limit. Results come back as plain data, so comparison never runs in the learner's realm.
+import { toPlain, clonePlain } from './plain';
+import { withAllocProbe, type AllocReport } from './alloc-probe';
+
+/** The exports of a learner's file, as loaded by a runner. */
+export type LearnerModule = Record<string, unknown>;
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Record the largest array allocated during the call (exercise 09). */
+  probeAlloc?: boolean;
+}
+
+/** What happened when the learner's function was called. */
+export type CallOutcome =
+  | { kind: 'return'; value: unknown; alloc?: AllocReport }
+  | { kind: 'throw'; message: string }
+  | { kind: 'missing'; message: string }
+  | { kind: 'timeout'; ms: number }
+  | { kind: 'crash'; message: string };
+
+/** Runs learner calls; a sandboxing runner implements this over a message channel. */
+export interface LearnerHost {
+  call(fn: string, args: unknown[], options?: CallOptions): CallOutcome | Promise<CallOutcome>;
+}
+
+/**
+ * Arguments are plain data; a function argument is described as `{ $fn: { table } }` and revived inside the
+ * sandbox as `(...indices) => table[i][j]…` (e.g. a mask function given as its truth table).
+ */
+export interface FnArg {
+  $fn: { table: unknown };
+}
+
+/** Describes a function argument by its lookup table, so it can cross a message boundary. */
+export function fnArg(table: unknown): FnArg {
+  return { $fn: { table } };
+}
+
+function revive(x: unknown): unknown {
+  if (Array.isArray(x)) return x.map(revive);
+  if (x && typeof x === 'object') {
+    const f = (x as FnArg).$fn;
+    if (f && typeof f === 'object' && 'table' in f) {
+      const table = clonePlain(f.table);
+      return (...idx: number[]) => idx.reduce<unknown>((t, i) => (Array.isArray(t) ? t[i] : undefined), table);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(x)) out[k] = revive(v);
+    return out;
+  }
+  return x;
+}
+
+/** Safe text of anything thrown (a hostile `toString` must not escape). */
+export function thrownMessage(e: unknown): string {
+  try {
+    if (e instanceof Error) return `${e.name}: ${e.message}`;
+    return `a non-Error value: ${String(e)}`;
+  } catch {
+    return 'a value that cannot be printed';
+  }
+}
+
+/**
+ * Calls `mod[fn](...args)` synchronously and returns a plain outcome. This is the only code that touches the
+ * learner's functions; sandbox workers import it and post the outcome back. Arguments are copied first so the
+ * learner may mutate them freely.
+ */
+export function executeCall(mod: LearnerModule, fn: string, args: unknown[], options: CallOptions = {}): CallOutcome {
+  let f: unknown;
+  try {
+    f = mod[fn];
+  } catch (e) {
+    return { kind: 'missing', message: `reading the export ${fn} threw ${thrownMessage(e)}` };
+  }
+  if (typeof f !== 'function') {
+    return {
+      kind: 'missing',
+      message: f === undefined ? `your file does not export a function named ${fn}` : `the export ${fn} is not a function`,
+    };
+  }
+  const callArgs = revive(clonePlain(args)) as unknown[];
+  try {
+    if (options.probeAlloc) {
+      const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...callArgs));
+      return { kind: 'return', value: toPlain(value), alloc };
+    }
+    const value = (f as (...a: unknown[]) => unknown)(...callArgs);
+    return { kind: 'return', value: toPlain(value) };
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'throw', message: 'RangeError: maximum call stack size exceeded (runaway recursion?)' };
+    return { kind: 'throw', message: thrownMessage(e) };
+  }
+}
+
+/** A host that calls the module in this realm: for tests, benchmarks and trusted code (mistakes, solutions). */
+export function inProcessHost(mod: LearnerModule): LearnerHost {
+  return { call: (fn, args, options) => executeCall(mod, fn, args, options) };
+}

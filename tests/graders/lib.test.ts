@@ -1,0 +1,159 @@
+// Unit tests of the running machinery: shrinking, diagnosis, hosts and timeouts, part (c), meta, allocation probe,
+// and the syllabus's worked numbers (computed in closed form and checked equal to the engine).
+import { describe, expect, it } from 'vitest';
+import { attention2d, softmax } from '../../src/engine/index';
+import { graders } from '../../graders/index';
+import {
+  ExerciseMeta, GradeResult, assemble, deriveSeed, executeCall, fnArg, grade, gradeConcept, inProcessHost, listTests, random,
+  runTest, timeoutResult, withAllocProbe, type Case, type Grader, type LearnerHost,
+} from '../../graders/lib/index';
+import { loadLearner } from '../../graders/lib/learner-module';
+
+const g01 = graders['01'];
+
+describe('shrinking', () => {
+  /** A toy grader: f(n) must return n; the "learner" is wrong whenever n ≥ 3. */
+  const toy = (seed: number) =>
+    random<{ n: number; m: number }>(seed, {
+      id: 'b.toy', part: 'b', count: 1, min: { n: 1, m: 1 },
+      params: () => ({ n: 9, m: 7 }),
+      title: (p) => `toy case n = ${p.n}`,
+      make: (p): Case => ({ fn: 'f', args: [p.n, p.m], expected: p.n, check: { kind: 'tensor', name: 'n', dims: [] }, describe: `n = ${p.n}, m = ${p.m}` }),
+    });
+  const grader: Grader = { meta: g01.meta, mistakes: [], tests: toy };
+
+  it('reports the smallest failing parameters, with the seed', async () => {
+    const host = inProcessHost({ f: (n: number) => (n >= 3 ? n + 1 : n) });
+    const [t] = grader.tests(5);
+    const r = await runTest(grader, t, host);
+    expect(r.status).toBe('fail');
+    expect(r.shrunk).toEqual({ params: { n: 3, m: 1 }, describe: 'n = 3, m = 1' });
+    expect(r.message).toMatch(new RegExp(`^smallest failing case \\(n = 3, m = 1, seed ${t.seed}\\): n: expected 3, got 4`));
+    expect(r.seed).toBe(deriveSeed(5, 'b.toy', 0));
+  });
+
+  it('does not shrink a passing case', async () => {
+    const r = await runTest(grader, grader.tests(5)[0], inProcessHost({ f: (n: number) => n }));
+    expect(r).toMatchObject({ status: 'pass', shrunk: null, message: '' });
+  });
+
+  it('derives different case seeds per run seed, stable per id', () => {
+    expect(deriveSeed(1, 'a', 0)).toBe(deriveSeed(1, 'a', 0));
+    expect(deriveSeed(1, 'a', 0)).not.toBe(deriveSeed(2, 'a', 0));
+    expect(deriveSeed(1, 'a', 0)).not.toBe(deriveSeed(1, 'a', 1));
+  });
+});
+
+describe('running learner code through a host', () => {
+  it('never crashes on throws, missing exports, non-Error throws or async functions', async () => {
+    const mod = loadLearner(`
+      export function shapes() { throw 'a string'; }
+      export async function attention() { return {}; }
+    `);
+    const r = await grade(g01, inProcessHost(mod), { seed: 1 });
+    const first = r.tests.find((t) => t.id === 'a.shapes.two-token')!;
+    expect(first).toMatchObject({ status: 'error', message: 'shapes() threw a non-Error value: a string' });
+    const b = r.tests.find((t) => t.id === 'b.weights.two-token')!;
+    expect(b.status).toBe('fail');
+    expect(b.message).toBe('attention() returned a Promise (the function must not be async); expected an object with a field weights');
+    expect(executeCall({}, 'attention', [])).toEqual({ kind: 'missing', message: 'your file does not export a function named attention' });
+  });
+
+  it('copies arguments, so a learner mutating its inputs cannot change the expected values', async () => {
+    const solution = loadLearner(`export function attention(Q, K, V) { const r = { scores: [[0]], weights: [[1]], output: [V[0].slice()] }; Q[0][0] = 1e9; return r; }`);
+    const r = await grade(g01, inProcessHost(solution), { seed: 1 });
+    expect(r.tests.find((t) => t.id === 'b.output.single-token')!.status).toBe('pass');
+  });
+
+  it('turns a host timeout into a timeout status and keeps grading', async () => {
+    let calls = 0;
+    const host: LearnerHost = { call: () => (++calls === 1 ? { kind: 'timeout', ms: 3000 } : executeCall({}, 'x', [])) };
+    const r = await grade(g01, host, { seed: 1 });
+    expect(r.tests[0]).toMatchObject({ status: 'timeout', message: 'shapes() was stopped after 3000 ms — is there an endless loop?' });
+    expect(r.tests.length).toBe(listTests(g01, 1).length + 1);
+    expect(timeoutResult(listTests(g01, 1)[0], 500).status).toBe('timeout');
+  });
+
+  it('revives function arguments from their lookup tables inside the sandbox', () => {
+    const out = executeCall({ f: (m: (i: number, j: number) => boolean) => [m(0, 1), m(1, 0)] }, 'f', [fnArg([[true, false], [true, true]])]);
+    expect(out).toEqual({ kind: 'return', value: [false, true] });
+  });
+
+  it('assembles partial credit per part and validates against the schema', async () => {
+    const r = await grade(g01, inProcessHost(loadLearner(`export function shapes(a, b, c, d) { return { Q: [a, c], K: [b, c], V: [b, d], S: [a, b], A: [a, b], O: [a, d] }; }`)), {
+      seed: 3, answers: { c: 'saturate', freeText: 'keeps softmax sensitive' },
+    });
+    expect(GradeResult.parse(r)).toBeTruthy();
+    expect(r.parts.a).toEqual({ points: 2, maxPoints: 2, passed: 5, total: 5 });
+    expect(r.parts.b.points).toBe(0);
+    expect(r.parts.c.points).toBe(3);
+    expect(r.answers.freeText).toBe('keeps softmax sensitive');
+    expect(r.total).toEqual({ points: 5, maxPoints: 10 });
+  });
+});
+
+describe('part (c)', () => {
+  it('passes only the correct choice and explains a wrong one', () => {
+    expect(gradeConcept(g01, { c: 'saturate' }).status).toBe('pass');
+    const wrong = gradeConcept(g01, { c: 'uniform' });
+    expect(wrong.status).toBe('fail');
+    expect(wrong.message).toMatch(/larger logits make softmax sharper/);
+    expect(gradeConcept(g01, {}).message).toBe('no answer was given for the concept question');
+    expect(gradeConcept(g01, { c: 'zzz' }).message).toMatch(/is not one of the choices/);
+    const r = assemble(g01, 1, [gradeConcept(g01, { c: 'saturate' })], { c: 'saturate' });
+    expect(r.parts.c).toEqual({ points: 3, maxPoints: 3, passed: 1, total: 1 });
+  });
+});
+
+describe('meta.json schema', () => {
+  it('rejects a concept question without exactly one correct choice, and unknown fields', () => {
+    const bad = { ...g01.meta, concept: { ...g01.meta.concept, choices: g01.meta.concept.choices.map((c) => ({ ...c, correct: true })) } };
+    expect(ExerciseMeta.safeParse(bad).success).toBe(false);
+    expect(ExerciseMeta.safeParse({ ...g01.meta, extra: 1 }).success).toBe(false);
+    expect(ExerciseMeta.safeParse({ ...g01.meta, slug: '02-x' }).success).toBe(false);
+    expect(ExerciseMeta.safeParse(g01.meta).success).toBe(true);
+  });
+});
+
+describe('allocation probe', () => {
+  it('sees the largest array, matrices built from rows, and typed arrays; restores the globals', () => {
+    const before = [Array, Float64Array, Array.prototype.map, Array.from];
+    const { value, alloc } = withAllocProbe(() => {
+      const rows = Array.from({ length: 8 }, () => new Array(8).fill(0)); // an 8×8 matrix
+      const small = new Float64Array(10);
+      return rows.length + small.length;
+    });
+    expect(value).toBe(18);
+    expect(alloc.peakElements).toBe(64);
+    expect(alloc.peakWhat).toMatch(/Array\(8\) of arrays \(64 elements\)/);
+    expect([Array, Float64Array, Array.prototype.map, Array.from]).toEqual(before);
+    expect(withAllocProbe(() => new Float64Array(100)).alloc.peakElements).toBe(100);
+    expect(() => withAllocProbe(() => { throw new Error('x'); })).toThrow('x');
+    expect(Array).toBe(before[0]);
+  });
+});
+
+describe("the syllabus's worked numbers equal the engine", () => {
+  it('worked example 1 (unscaled, one query, three keys): α = (e, 1, e)/(2e+1), o = (15e, 10+5e)/(2e+1)', () => {
+    const e = Math.E;
+    const r = attention2d([[1, 0]], [[1, 0], [0, 1], [1, 1]], [[10, 0], [0, 10], [5, 5]], { scale: 1 });
+    const close = (a: number[], b: number[]) => a.forEach((x, i) => expect(x).toBeCloseTo(b[i], 12));
+    close(r.weights[0], [e / (2 * e + 1), 1 / (2 * e + 1), e / (2 * e + 1)]);
+    close(r.output[0], [(15 * e) / (2 * e + 1), (10 + 5 * e) / (2 * e + 1)]);
+  });
+
+  it('worked example 3 (causal mask): row 1 of softmax(S + M) is (e^-3, 1, 0)/(1 + e^-3)', () => {
+    const w = softmax([0, 3, -Infinity]);
+    const d = 1 + Math.exp(-3);
+    expect(w[0]).toBeCloseTo(Math.exp(-3) / d, 14);
+    expect(w[1]).toBeCloseTo(1 / d, 14);
+    expect(w[2]).toBe(0);
+  });
+
+  it("exercise 03's example rows have entropies 0, ln 4, ln 2", async () => {
+    const sol = loadLearner(`export function rowEntropy(A) { return A.map((r) => r.reduce((h, w) => (w > 0 ? h - w * Math.log(w) : h), 0)); }`);
+    const r = await runTest(graders['03'], graders['03'].tests(1).find((t) => t.id === 'b.entropy.example')!, inProcessHost(sol));
+    expect(r.status).toBe('pass');
+    expect(r.expected).toEqual([0, Math.log(4), Math.log(2)]);
+  });
+});

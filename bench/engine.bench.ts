@@ -1,9 +1,12 @@
-// Engine bench: naive reference vs tiled flash kernel vs onnxruntime-node (single-threaded CPU),
-// B = 1, H = 1, D = 64, T ∈ {256, 1024, 4096}; FLOPs counted as 4·T²·D (QKᵀ and AV).
+// Engine bench: naive reference vs tiled flash kernel (WebAssembly SIMD, and the pure-JS fallback) vs
+// onnxruntime-node (single-threaded CPU), B = 1, H = 1, D = 64, T ∈ {256, 1024, 4096}; FLOPs counted as
+// 4·T²·D (QKᵀ and AV).
 // Every kernel runs on one thread, so process CPU time is also reported: on a shared machine it is
 // steadier than wall time, and the ratios to onnxruntime use it.
 import * as ort from 'onnxruntime-node';
 import { attention, createRng, flashAttention, randomTensor } from '../src/engine/index.ts';
+import { configureFlashKernel, flashKernelName } from '../src/engine/flash.ts';
+import { kernelLayout } from '../src/engine/wasm/flash-kernel.ts';
 import { DataType, modelBytes } from '../tests/engine/onnx/protobuf.ts';
 import { median, type BenchRow } from './lib.ts';
 
@@ -29,6 +32,7 @@ const SIZES = [256, 1024, 4096];
 const RUNS: Record<string, Record<number, number>> = {
   naive: { 256: 7, 1024: 5, 4096: 2 },
   flash: { 256: 7, 1024: 5, 4096: 3 },
+  flashJs: { 256: 5, 1024: 3, 4096: 2 },
   ort: { 256: 9, 1024: 7, 4096: 5 },
 };
 
@@ -56,7 +60,12 @@ export default async function engineBench(): Promise<BenchRow[]> {
     const ortT = await measure(() => session.run(feeds), RUNS.ort[T], 2);
     await session.release();
     const naiveT = await measure(() => attention(q, k, v), RUNS.naive[T]);
+    configureFlashKernel({ mode: 'auto' });
+    const kernel = flashKernelName(D, D, 64, 64);
     const flashT = await measure(() => flashAttention(q, k, v), RUNS.flash[T]);
+    configureFlashKernel({ mode: 'js' });
+    const flashJsT = await measure(() => flashAttention(q, k, v), RUNS.flashJs[T]);
+    configureFlashKernel({ mode: 'auto' });
     const label = `T=${T} (B=1, H=1, D=${D})`;
     const row = (name: string, t: { wall: number; cpu: number }, runs: number, extra = ''): BenchRow => ({
       area: 'engine',
@@ -66,17 +75,21 @@ export default async function engineBench(): Promise<BenchRow[]> {
     });
     rows.push(row('onnxruntime-node 1 thread', ortT, RUNS.ort[T]));
     rows.push(row('naive attention()', naiveT, RUNS.naive[T]));
-    rows.push(row('flashAttention() 64×64 tiles', flashT, RUNS.flash[T], T >= 1024 ? '; target ≤ 3× (aim 1.5×)' : ''));
+    rows.push(row(`flashAttention() 64×64 tiles, ${kernel}`, flashT, RUNS.flash[T], T >= 1024 ? '; target ≤ 3× (aim 1.5×)' : ''));
+    rows.push(row('flashAttention() 64×64 tiles, JS fallback', flashJsT, RUNS.flashJs[T]));
   }
   const T = 4096;
   const x = randomTensor(rng, [1, 1, T, D]);
   const scratchBytes = flashAttention(x, x, x).scratchElements * 8;
+  const pageBytes = Math.ceil(kernelLayout({ D, Dv: D, bq4: 64, bk4: 64 }).elements * 8 / 65536) * 65536;
   const naiveBytes = T * T * 8;
   rows.push({
     area: 'engine',
     metric: `flash extra memory T=${T} D=${D}`,
     value: `${scratchBytes} B`,
-    note: `${((100 * scratchBytes) / naiveBytes).toFixed(3)}% of the ${naiveBytes} B T×T float64 buffer naive needs (target < 1%)`,
+    note:
+      `${((100 * scratchBytes) / naiveBytes).toFixed(3)}% of the ${naiveBytes} B T×T float64 buffer naive needs (target < 1%); ` +
+      `the wasm module memory holding these tiles is ${pageBytes} B in 64 KiB pages (${((100 * pageBytes) / naiveBytes).toFixed(3)}%)`,
   });
   return rows;
 }

@@ -1,9 +1,12 @@
 // FlashAttention-style tiled exact attention: online softmax over key blocks, O(blockQ·blockK) scratch.
-// The kernel loops are written for speed (flat Float64Array scratch reused across blocks, 4×2 register
-// blocking, contiguous inner loops); `attention()` stays the readable reference it is tested against.
+// Two kernels compute the same float64 arithmetic: a WebAssembly SIMD one (wasm/flash-kernel.ts, used when
+// WebAssembly SIMD is available and Dv is a multiple of 4) and a pure-JS one (flat Float64Array scratch,
+// 4×2 register blocking), which also serves `trace` and every other shape. `attention()` stays the readable
+// reference both are tested against.
 import { planAttention, type AttentionOptions, type AttentionPlan } from './plan';
 import type { Tensor } from './tensor';
 import { checkCount } from './validate';
+import { createFlashKernel, kernelFits, type FlashKernel, type WasmApi } from './wasm/flash-kernel';
 
 /** Options of `flashAttention`: the attention options plus tile sizes and tracing. */
 export interface FlashOptions extends AttentionOptions {
@@ -49,11 +52,11 @@ export interface FlashResult {
   output: Tensor;
   /** Every tile step, when `trace: true`. */
   trace?: FlashStep[];
-  /** Float64 scratch elements the kernel allocated (tiles, running m/ℓ), excluding output and trace. */
+  /** Float64 scratch elements the kernel used (tiles, running m/ℓ), excluding output and trace; independent of T. */
   scratchElements: number;
 }
 
-/** Reusable scratch: one set of tiles for the whole call. */
+/** The JS kernel's reusable scratch: one set of tiles for the whole call. */
 interface Scratch {
   qTile: Float64Array; // (blockQ, D), q rows pre-multiplied by scale
   kTile: Float64Array; // (blockK, D)
@@ -149,28 +152,31 @@ function gemmNT(a: Float64Array, lda: number, b: Float64Array, ldb: number, c: F
   }
 }
 
-/** Turns raw dot products into final logits in place: softcap, bias, then mask and causality (−∞). */
-function finishLogits(p: AttentionPlan, s: Float64Array, ldS: number, b: number, h: number, i0: number, nr: number, j0: number, nc: number): void {
+/**
+ * Turns raw dot products into final logits in place: softcap, bias, then mask and causality (−∞). Logit (r, c)
+ * is s[r·rs + c·cs] (the JS kernel stores rows, rs = ldS, cs = 1; the wasm one columns, rs = 1, cs = ldT).
+ */
+function finishLogits(p: AttentionPlan, s: Float64Array, rs: number, cs: number, b: number, h: number, i0: number, nr: number, j0: number, nc: number): void {
   const { softcap, bias, mask, causal, past } = p;
   if (softcap > 0) {
-    for (let r = 0; r < nr; r++) for (let c = 0; c < nc; c++) s[r * ldS + c] = softcap * Math.tanh(s[r * ldS + c] / softcap);
+    for (let r = 0; r < nr; r++) for (let c = 0; c < nc; c++) s[r * rs + c * cs] = softcap * Math.tanh(s[r * rs + c * cs] / softcap);
   }
   if (bias) {
     for (let r = 0; r < nr; r++) {
       const at = b * bias.sb + h * bias.sh + (i0 + r) * bias.si + j0 * bias.sj;
-      for (let c = 0; c < nc; c++) s[r * ldS + c] += bias.data[at + c * bias.sj];
+      for (let c = 0; c < nc; c++) s[r * rs + c * cs] += bias.data[at + c * bias.sj];
     }
   }
   if (mask) {
     for (let r = 0; r < nr; r++) {
       const at = b * mask.sb + h * mask.sh + (i0 + r) * mask.si + j0 * mask.sj;
-      for (let c = 0; c < nc; c++) if (mask.data[at + c * mask.sj] === 0) s[r * ldS + c] = -Infinity;
+      for (let c = 0; c < nc; c++) if (mask.data[at + c * mask.sj] === 0) s[r * rs + c * cs] = -Infinity;
     }
   }
   if (causal) {
     for (let r = 0; r < nr; r++) {
       // Query i0 + r sees keys j ≤ i0 + r + past; hide the tile's columns beyond that.
-      for (let c = Math.max(0, i0 + r + past + 1 - j0); c < nc; c++) s[r * ldS + c] = -Infinity;
+      for (let c = Math.max(0, i0 + r + past + 1 - j0); c < nc; c++) s[r * rs + c * cs] = -Infinity;
     }
   }
 }
@@ -211,6 +217,112 @@ function onlineSoftmax(sc: Scratch, ldS: number, nr: number, nc: number, o: Floa
 const rows2d = (buf: Float64Array, at: number, nr: number, nc: number, ld: number): number[][] =>
   Array.from({ length: nr }, (_, r) => Array.from(buf.subarray(at + r * ld, at + r * ld + nc)));
 
+/** Which kernel `flashAttention` may use: 'auto' (WebAssembly SIMD when available, else JS) or 'js' only. */
+export type FlashKernelMode = 'auto' | 'js';
+let kernelMode: FlashKernelMode = 'auto';
+/** Where the WebAssembly API comes from (tests replace it to exercise the fallbacks). */
+let wasmApi: () => WasmApi | undefined = () => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+let allowRelaxed = true;
+/** Instantiated kernels by shape (null = unavailable); at most a few are kept, each owning its memory. */
+const kernels = new Map<string, FlashKernel | null>();
+const MAX_KERNELS = 4;
+
+/**
+ * Test and bench hook (not exported from index.ts): choose the kernel mode, the WebAssembly API (undefined =
+ * none) and whether relaxed-SIMD fused multiply-add may be used. Clears the kernel cache.
+ */
+export function configureFlashKernel(opts: { mode?: FlashKernelMode; api?: () => WasmApi | undefined; relaxed?: boolean }): void {
+  if (opts.mode) kernelMode = opts.mode;
+  if (opts.api) wasmApi = opts.api;
+  if (opts.relaxed !== undefined) allowRelaxed = opts.relaxed;
+  kernels.clear();
+}
+
+/** The kernel flashAttention would use for these sizes and tiles (without trace): its name. */
+export function flashKernelName(D: number, Dv: number, blockQ: number, blockK: number): 'wasm-simd-relaxed' | 'wasm-simd' | 'js' {
+  const kern = kernelFor(D, Dv, blockQ, blockK);
+  return kern ? (kern.relaxed ? 'wasm-simd-relaxed' : 'wasm-simd') : 'js';
+}
+
+function kernelFor(D: number, Dv: number, bq: number, bk: number): FlashKernel | null {
+  if (kernelMode === 'js' || !kernelFits(D, Dv)) return null;
+  const shape = { D, Dv, bq4: Math.ceil(bq / 4) * 4, bk4: Math.ceil(bk / 4) * 4 };
+  const key = `${shape.D},${shape.Dv},${shape.bq4},${shape.bk4}`;
+  let kern = kernels.get(key);
+  if (kern === undefined) {
+    kern = createFlashKernel(wasmApi(), shape, allowRelaxed);
+    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value as string);
+    kernels.set(key, kern);
+  }
+  return kern;
+}
+
+/** Copies rows [j0, j1) of kv head g (past cache first) from key or value tensors into heap at `at`. */
+function copyRows(p: AttentionPlan, which: 'key' | 'value', b: number, g: number, j0: number, j1: number, heap: Float64Array, at: number): void {
+  const w = which === 'key' ? p.D : p.Dv;
+  if (j0 < p.past) {
+    const e = Math.min(j1, p.past);
+    const src = ((which === 'key' ? p.pastKey : p.pastValue) as Tensor).data;
+    const from = ((b * p.Hkv + g) * p.past + j0) * w;
+    heap.set(src.subarray(from, from + (e - j0) * w), at);
+    at += (e - j0) * w;
+    j0 = e;
+  }
+  if (j0 < j1) {
+    const src = (which === 'key' ? p.k : p.v).data;
+    const from = ((b * p.Hkv + g) * p.Tk + j0 - p.past) * w;
+    heap.set(src.subarray(from, from + (j1 - j0) * w), at);
+  }
+}
+
+/**
+ * The WebAssembly path: the same loop as the JS kernel below, with the tile products and the softmax in the
+ * module. Tiles are streamed into the module memory (no copy of the whole K or V); query rows and keys are
+ * padded to multiples of 4 (padded queries are zero rows that are never read back; a padded key gets logit
+ * −∞, so p = 0 and it contributes nothing).
+ */
+function flashWasm(p: AttentionPlan, kern: FlashKernel, bq: number, bk: number, out: Float64Array): void {
+  const { B, H, Tq, TkTotal, D, Dv, past, causal, q } = p;
+  const { heap, layout: L } = kern;
+  const { bq4, bk4 } = kern.shape;
+  const [q0, k0, v0, s0, o0, m0, l0] = [L.q, L.k, L.v, L.s, L.o, L.m, L.l].map((x) => x / 8);
+  const sView = heap.subarray(s0, s0 + bk4 * bq4);
+  const finish = p.softcap > 0 || p.bias !== undefined || p.mask !== undefined;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const g = Math.floor(h / p.group);
+      for (let i0 = 0; i0 < Tq; i0 += bq) {
+        const nr = Math.min(bq, Tq - i0);
+        const nr4 = Math.ceil(nr / 4) * 4;
+        const oAt = ((b * H + h) * Tq + i0) * Dv;
+        const qAt = ((b * H + h) * Tq + i0) * D;
+        heap.fill(0, q0, q0 + D * bq4);
+        for (let r = 0; r < nr; r++) for (let d = 0; d < D; d++) heap[q0 + d * bq4 + r] = q.data[qAt + r * D + d] * p.scale;
+        heap.fill(-Infinity, m0, m0 + nr4);
+        heap.fill(0, l0, l0 + nr4);
+        heap.fill(0, o0, o0 + nr4 * Dv);
+        for (let j0 = 0; j0 < TkTotal; j0 += bk) {
+          if (causal && j0 > i0 + nr - 1 + past) break; // this and every later tile is hidden
+          const nc = Math.min(bk, TkTotal - j0);
+          const nc4 = Math.ceil(nc / 4) * 4;
+          copyRows(p, 'key', b, g, j0, j0 + nc, heap, k0);
+          copyRows(p, 'value', b, g, j0, j0 + nc, heap, v0);
+          kern.qk(nr4, nc4);
+          if (nc < nc4) heap.fill(-Infinity, s0 + nc * bq4, s0 + nc4 * bq4);
+          if (finish || (causal && j0 + nc - 1 > i0 + past)) finishLogits(p, sView, 1, bq4, b, h, i0, nr, j0, nc);
+          kern.softmax(nr4, nc4);
+          kern.pv(nr4, nc4);
+        }
+        for (let r = 0; r < nr; r++) {
+          const l = heap[l0 + r];
+          const inv = l > 0 ? 1 / l : 0;
+          for (let e = 0; e < Dv; e++) out[oAt + r * Dv + e] = heap[o0 + r * Dv + e] * inv;
+        }
+      }
+    }
+  }
+}
+
 /** Tiled exact attention with online softmax; same semantics as `attention`, never holds a Tq×Tk buffer. */
 export function flashAttention(q: Tensor, k: Tensor, v: Tensor, options: FlashOptions = {}): FlashResult {
   const p = planAttention('flashAttention', q, k, v, options);
@@ -221,6 +333,12 @@ export function flashAttention(q: Tensor, k: Tensor, v: Tensor, options: FlashOp
   const { B, H, Tq, TkTotal, D, Dv, past, causal } = p;
   const bq = Math.max(1, Math.min(blockQ, Tq)); // tiles never exceed the problem
   const bk = Math.max(1, Math.min(blockK, TkTotal));
+  const kern = options.trace ? null : kernelFor(D, Dv, bq, bk);
+  if (kern) {
+    const out = new Float64Array(B * H * Tq * Dv);
+    flashWasm(p, kern, bq, bk, out);
+    return { output: { shape: [B, H, Tq, Dv], data: out }, scratchElements: kern.layout.elements };
+  }
   const sc: Scratch = {
     qTile: new Float64Array(bq * D),
     kTile: new Float64Array(bk * D),
@@ -252,7 +370,7 @@ export function flashAttention(q: Tensor, k: Tensor, v: Tensor, options: FlashOp
             loadKeys(p, b, g, j0, j0 + nc, sc.kTile);
             sc.s.fill(0);
             gemmNT(sc.qTile, D, sc.kTile, D, sc.s, 0, bk, nr, nc, D); // s = (scale·Q_tile) K_tileᵀ  (nr, nc)
-            finishLogits(p, sc.s, bk, b, h, i0, nr, j0, nc);
+            finishLogits(p, sc.s, bk, 1, b, h, i0, nr, j0, nc);
           }
           const scores = trace && (hiddenByCausal ? rows2d(new Float64Array(nr * nc).fill(-Infinity), 0, nr, nc, nc) : rows2d(sc.s, 0, nr, nc, bk));
           if (!hiddenByCausal) {

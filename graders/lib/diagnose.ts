@@ -1,18 +1,29 @@
 // Mistake diagnosis: run each known-wrong variant on the failing case; if the learner's value matches one that is
 // itself wrong there, name it and point to the lesson section.
 import { DEFAULT_TOL, compare, sameValue } from './compare';
+import type { AllocReport } from './alloc-probe';
 import type { Case, MistakeDef } from './define';
 import { executeCall } from './host';
 import type { Diagnosis } from './result';
 
-/** The value a mistake module returns for a case (the selected field), or undefined when it does not return one. */
-function mistakeValue(m: MistakeDef, c: Case): { ok: boolean; value: unknown } {
-  const out = executeCall(m.module, c.fn, c.args);
-  if (out.kind !== 'return') return { ok: false, value: undefined };
+/**
+ * The value a mistake module returns for a case (the selected field) and, when the case probes memory, its peak
+ * allocation; ok is false when it returns nothing usable.
+ */
+function mistakeValue(m: MistakeDef, c: Case): { ok: boolean; value: unknown; alloc: AllocReport | null } {
+  const out = executeCall(m.module, c.fn, c.args, c.probeAlloc ? { probeAlloc: true } : undefined);
+  if (out.kind !== 'return') return { ok: false, value: undefined, alloc: null };
   const raw = out.value;
-  if (c.field === undefined) return { ok: true, value: raw };
-  if (!raw || typeof raw !== 'object' || !(c.field in raw)) return { ok: false, value: undefined };
-  return { ok: true, value: (raw as Record<string, unknown>)[c.field] };
+  const alloc = out.alloc ?? null;
+  if (c.field === undefined) return { ok: true, value: raw, alloc };
+  if (!raw || typeof raw !== 'object' || !(c.field in raw)) return { ok: false, value: undefined, alloc: null };
+  return { ok: true, value: (raw as Record<string, unknown>)[c.field], alloc };
+}
+
+/** Whether a mistake's output fails the case: a wrong value, or a right value that fails the case's extra check (memory). */
+function failsCase(c: Case, value: unknown, alloc: AllocReport | null): boolean {
+  if (!compare(value, c.expected, c.check).pass) return true;
+  return c.extra ? c.extra(value, alloc) !== null : false;
 }
 
 /** All mistakes whose output on `c` is wrong and equals the learner's `value`, in declaration order. */
@@ -22,8 +33,8 @@ export function matchingMistakes(mistakes: MistakeDef[], c: Case, value: unknown
   return mistakes.filter((m) => {
     const r = mistakeValue(m, c);
     if (!r.ok) return false;
-    // A mistake that happens to be right on this case says nothing about the learner's error.
-    if (compare(r.value, c.expected, c.check).pass) return false;
+    // A mistake that happens to pass this case says nothing about the learner's error.
+    if (!failsCase(c, r.value, r.alloc)) return false;
     return sameValue(value, r.value, atol, rtol);
   });
 }

@@ -1,4 +1,5 @@
-// Engine bench: naive reference vs tiled flash kernel (WebAssembly SIMD, and the pure-JS fallback) vs
+// Engine bench: naive reference vs tiled flash kernel (WebAssembly SIMD float64, the opt-in float32 f32x4 kernel,
+// and the pure-JS fallback) vs
 // onnxruntime-node (single-threaded CPU), B = 1, H = 1, D = 64, T ∈ {256, 1024, 4096}; FLOPs counted as
 // 4·T²·D (QKᵀ and AV).
 // Every kernel runs on one thread, so process CPU time is also reported: on a shared machine it is
@@ -7,6 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { attention, createRng, flashAttention, randomTensor } from '../src/engine/index.ts';
 import { configureFlashKernel, flashKernelName } from '../src/engine/flash.ts';
 import { kernelLayout } from '../src/engine/wasm/flash-kernel.ts';
+import { kernelLayoutF32 } from '../src/engine/wasm/flash-kernel-f32.ts';
 import { DataType, modelBytes } from '../tests/engine/onnx/protobuf.ts';
 import { median, type BenchRow } from './lib.ts';
 
@@ -32,6 +34,7 @@ const SIZES = [256, 1024, 4096];
 const RUNS: Record<string, Record<number, number>> = {
   naive: { 256: 7, 1024: 5, 4096: 2 },
   flash: { 256: 7, 1024: 5, 4096: 3 },
+  flash32: { 256: 9, 1024: 7, 4096: 3 },
   flashJs: { 256: 5, 1024: 3, 4096: 2 },
   ort: { 256: 9, 1024: 7, 4096: 5 },
 };
@@ -63,6 +66,8 @@ export default async function engineBench(): Promise<BenchRow[]> {
     configureFlashKernel({ mode: 'auto' });
     const kernel = flashKernelName(D, D, 64, 64);
     const flashT = await measure(() => flashAttention(q, k, v), RUNS.flash[T]);
+    const kernel32 = flashKernelName(D, D, 64, 64, 'float32');
+    const flash32T = await measure(() => flashAttention(q, k, v, { precision: 'float32' }), RUNS.flash32[T]);
     configureFlashKernel({ mode: 'js' });
     const flashJsT = await measure(() => flashAttention(q, k, v), RUNS.flashJs[T]);
     configureFlashKernel({ mode: 'auto' });
@@ -76,6 +81,7 @@ export default async function engineBench(): Promise<BenchRow[]> {
     rows.push(row('onnxruntime-node 1 thread', ortT, RUNS.ort[T]));
     rows.push(row('naive attention()', naiveT, RUNS.naive[T]));
     rows.push(row(`flashAttention() 64×64 tiles, ${kernel}`, flashT, RUNS.flash[T], T >= 1024 ? '; target ≤ 3× (aim 1.5×)' : ''));
+    rows.push(row(`flash f32 (wasm) 64×64 tiles, ${kernel32}`, flash32T, RUNS.flash32[T], T >= 1024 ? '; target ≤ 3× (aim 1.5×)' : ''));
     rows.push(row('flashAttention() 64×64 tiles, JS fallback', flashJsT, RUNS.flashJs[T]));
   }
   const T = 4096;
@@ -90,6 +96,18 @@ export default async function engineBench(): Promise<BenchRow[]> {
     note:
       `${((100 * scratchBytes) / naiveBytes).toFixed(3)}% of the ${naiveBytes} B T×T float64 buffer naive needs (target < 1%); ` +
       `the wasm module memory holding these tiles is ${pageBytes} B in 64 KiB pages (${((100 * pageBytes) / naiveBytes).toFixed(3)}%)`,
+  });
+  const L32 = kernelLayoutF32({ D, Dv: D, bq8: 64, bk4: 64 });
+  const elements32 = flashAttention(x, x, x, { precision: 'float32' }).scratchElements;
+  const pageBytes32 = Math.ceil(L32.bytes / 65536) * 65536;
+  rows.push({
+    area: 'engine',
+    metric: `flash f32 (wasm) extra memory T=${T} D=${D}`,
+    value: `${L32.bytes} B`,
+    note:
+      `${elements32} elements (Q, S, m float32; K, V staged as float64, O, ℓ, α float64): ` +
+      `${((100 * L32.bytes) / naiveBytes).toFixed(3)}% of the ${naiveBytes} B T×T float64 buffer (target < 1%); ` +
+      `module memory ${pageBytes32} B (${((100 * pageBytes32) / naiveBytes).toFixed(3)}%)`,
   });
   return rows;
 }

@@ -5,8 +5,10 @@
 // reference both are tested against.
 import { planAttention, type AttentionOptions, type AttentionPlan } from './plan';
 import type { Tensor } from './tensor';
+import { fail } from './errors';
 import { checkCount } from './validate';
 import { createFlashKernel, kernelFits, type FlashKernel, type WasmApi } from './wasm/flash-kernel';
+import { createFlashKernelF32, type FlashKernelF32 } from './wasm/flash-kernel-f32';
 
 /** Options of `flashAttention`: the attention options plus tile sizes and tracing. */
 export interface FlashOptions extends AttentionOptions {
@@ -16,6 +18,12 @@ export interface FlashOptions extends AttentionOptions {
   blockK?: number;
   /** Record every tile step in `trace`. */
   trace?: boolean;
+  /**
+   * Arithmetic of the tile products and exp (default 'float64'). 'float32' opts into the f32x4 WebAssembly
+   * kernel (about 1e−6 relative at unit scale, like onnxruntime's float32); where it is unavailable (no SIMD,
+   * Dv not a multiple of 4, `trace`) the float64 kernels run instead. The output is float64 either way.
+   */
+  precision?: 'float64' | 'float32';
 }
 
 /** One tile step of the online softmax, for the step-through visualisation (rows/cols are [start, end)). */
@@ -52,7 +60,10 @@ export interface FlashResult {
   output: Tensor;
   /** Every tile step, when `trace: true`. */
   trace?: FlashStep[];
-  /** Float64 scratch elements the kernel used (tiles, running m/ℓ), excluding output and trace; independent of T. */
+  /**
+   * Scratch elements the kernel used (tiles, running m/ℓ), excluding output and trace; independent of T. All are
+   * float64 except, on the float32 kernel, the Q and logit tiles and m (float32; see the README for bytes).
+   */
   scratchElements: number;
 }
 
@@ -156,7 +167,7 @@ function gemmNT(a: Float64Array, lda: number, b: Float64Array, ldb: number, c: F
  * Turns raw dot products into final logits in place: softcap, bias, then mask and causality (−∞). Logit (r, c)
  * is s[r·rs + c·cs] (the JS kernel stores rows, rs = ldS, cs = 1; the wasm one columns, rs = 1, cs = ldT).
  */
-function finishLogits(p: AttentionPlan, s: Float64Array, rs: number, cs: number, b: number, h: number, i0: number, nr: number, j0: number, nc: number): void {
+function finishLogits(p: AttentionPlan, s: Float64Array | Float32Array, rs: number, cs: number, b: number, h: number, i0: number, nr: number, j0: number, nc: number): void {
   const { softcap, bias, mask, causal, past } = p;
   if (softcap > 0) {
     for (let r = 0; r < nr; r++) for (let c = 0; c < nc; c++) s[r * rs + c * cs] = softcap * Math.tanh(s[r * rs + c * cs] / softcap);
@@ -223,8 +234,8 @@ let kernelMode: FlashKernelMode = 'auto';
 /** Where the WebAssembly API comes from (tests replace it to exercise the fallbacks). */
 let wasmApi: () => WasmApi | undefined = () => (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let allowRelaxed = true;
-/** Instantiated kernels by shape (null = unavailable); at most a few are kept, each owning its memory. */
-const kernels = new Map<string, FlashKernel | null>();
+/** Instantiated kernels by precision and shape (null = unavailable); at most a few are kept, each owning its memory. */
+const kernels = new Map<string, FlashKernel | FlashKernelF32 | null>();
 const MAX_KERNELS = 4;
 
 /**
@@ -239,22 +250,36 @@ export function configureFlashKernel(opts: { mode?: FlashKernelMode; api?: () =>
 }
 
 /** The kernel flashAttention would use for these sizes and tiles (without trace): its name. */
-export function flashKernelName(D: number, Dv: number, blockQ: number, blockK: number): 'wasm-simd-relaxed' | 'wasm-simd' | 'js' {
+export function flashKernelName(
+  D: number, Dv: number, blockQ: number, blockK: number, precision: 'float64' | 'float32' = 'float64',
+): 'wasm-simd-relaxed' | 'wasm-simd' | 'wasm-f32-relaxed' | 'wasm-f32' | 'js' {
+  const f32 = precision === 'float32' ? kernelF32For(D, Dv, blockQ, blockK) : null;
+  if (f32) return f32.relaxed ? 'wasm-f32-relaxed' : 'wasm-f32';
   const kern = kernelFor(D, Dv, blockQ, blockK);
   return kern ? (kern.relaxed ? 'wasm-simd-relaxed' : 'wasm-simd') : 'js';
+}
+
+/** A cached kernel, or one made by `make` (null when unavailable, also cached). */
+function cached<K>(key: string, make: () => K | null): K | null {
+  let kern = kernels.get(key) as K | null | undefined;
+  if (kern === undefined) {
+    kern = make();
+    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value as string);
+    kernels.set(key, kern as FlashKernel | FlashKernelF32 | null);
+  }
+  return kern;
 }
 
 function kernelFor(D: number, Dv: number, bq: number, bk: number): FlashKernel | null {
   if (kernelMode === 'js' || !kernelFits(D, Dv)) return null;
   const shape = { D, Dv, bq4: Math.ceil(bq / 4) * 4, bk4: Math.ceil(bk / 4) * 4 };
-  const key = `${shape.D},${shape.Dv},${shape.bq4},${shape.bk4}`;
-  let kern = kernels.get(key);
-  if (kern === undefined) {
-    kern = createFlashKernel(wasmApi(), shape, allowRelaxed);
-    if (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value as string);
-    kernels.set(key, kern);
-  }
-  return kern;
+  return cached(`f64,${shape.D},${shape.Dv},${shape.bq4},${shape.bk4}`, () => createFlashKernel(wasmApi(), shape, allowRelaxed));
+}
+
+function kernelF32For(D: number, Dv: number, bq: number, bk: number): FlashKernelF32 | null {
+  if (kernelMode === 'js' || !kernelFits(D, Dv)) return null;
+  const shape = { D, Dv, bq8: Math.ceil(bq / 8) * 8, bk4: Math.ceil(bk / 4) * 4 };
+  return cached(`f32,${shape.D},${shape.Dv},${shape.bq8},${shape.bk4}`, () => createFlashKernelF32(wasmApi(), shape, allowRelaxed));
 }
 
 /** Copies rows [j0, j1) of kv head g (past cache first) from key or value tensors into heap at `at`. */
@@ -323,6 +348,60 @@ function flashWasm(p: AttentionPlan, kern: FlashKernel, bq: number, bk: number, 
   }
 }
 
+/**
+ * The float32 WebAssembly path: the loop of flashWasm with the f32x4 kernel. K and V rows are copied into the
+ * module as float64 (a plain copy) and rounded to float32 there (`cvt`); q is scaled in float64 and rounded as it
+ * is transposed in. Softcap, bias and masks are applied in JS to the float32 logits. O and ℓ stay float64.
+ */
+function flashWasmF32(p: AttentionPlan, kern: FlashKernelF32, bq: number, bk: number, out: Float64Array): void {
+  const { B, H, Tq, TkTotal, D, Dv, past, causal, q } = p;
+  const { heap32, heap64, layout: L } = kern;
+  const { bq8, bk4 } = kern.shape;
+  const q0 = L.q / 4, s0 = L.s / 4, m0 = L.m / 4;
+  const k0 = L.k / 8, v0 = L.v / 8, o0 = L.o / 8, l0 = L.l / 8;
+  const sView = heap32.subarray(s0, s0 + bk4 * bq8);
+  const finish = p.softcap > 0 || p.bias !== undefined || p.mask !== undefined;
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < H; h++) {
+      const g = Math.floor(h / p.group);
+      for (let i0 = 0; i0 < Tq; i0 += bq) {
+        const nr = Math.min(bq, Tq - i0);
+        const nr8 = Math.ceil(nr / 8) * 8;
+        const oAt = ((b * H + h) * Tq + i0) * Dv;
+        const qAt = ((b * H + h) * Tq + i0) * D;
+        heap32.fill(0, q0, q0 + D * bq8);
+        for (let r = 0; r < nr; r++) for (let d = 0; d < D; d++) heap32[q0 + d * bq8 + r] = q.data[qAt + r * D + d] * p.scale;
+        heap32.fill(-Infinity, m0, m0 + nr8);
+        heap64.fill(0, l0, l0 + nr8);
+        heap64.fill(0, o0, o0 + nr8 * Dv);
+        for (let j0 = 0; j0 < TkTotal; j0 += bk) {
+          if (causal && j0 > i0 + nr - 1 + past) break; // this and every later tile is hidden
+          const nc = Math.min(bk, TkTotal - j0);
+          const nc4 = Math.ceil(nc / 4) * 4;
+          copyRows(p, 'key', b, g, j0, j0 + nc, heap64, k0);
+          copyRows(p, 'value', b, g, j0, j0 + nc, heap64, v0);
+          if (nc < nc4) {
+            // Padded keys: zeros (the staging area holds float32 bits from earlier tiles, not valid float64s).
+            heap64.fill(0, k0 + nc * D, k0 + nc4 * D);
+            heap64.fill(0, v0 + nc * Dv, v0 + nc4 * Dv);
+          }
+          kern.cvt(nc4 * D, nc4 * Dv);
+          kern.qk(nr8, nc4);
+          if (nc < nc4) heap32.fill(-Infinity, s0 + nc * bq8, s0 + nc4 * bq8);
+          if (finish || (causal && j0 + nc - 1 > i0 + past)) finishLogits(p, sView, 1, bq8, b, h, i0, nr, j0, nc);
+          kern.softmax(nr8, nc4);
+          kern.pv(nr8, nc4);
+        }
+        for (let r = 0; r < nr; r++) {
+          const l = heap64[l0 + r];
+          const inv = l > 0 ? 1 / l : 0;
+          for (let e = 0; e < Dv; e++) out[oAt + r * Dv + e] = heap64[o0 + r * Dv + e] * inv;
+        }
+      }
+    }
+  }
+}
+
 /** Tiled exact attention with online softmax; same semantics as `attention`, never holds a Tq×Tk buffer. */
 export function flashAttention(q: Tensor, k: Tensor, v: Tensor, options: FlashOptions = {}): FlashResult {
   const p = planAttention('flashAttention', q, k, v, options);
@@ -330,9 +409,19 @@ export function flashAttention(q: Tensor, k: Tensor, v: Tensor, options: FlashOp
   const blockK = options.blockK ?? 64;
   checkCount('flashAttention', 'blockQ', blockQ, 1);
   checkCount('flashAttention', 'blockK', blockK, 1);
+  const precision = options.precision ?? 'float64';
+  if (precision !== 'float64' && precision !== 'float32') {
+    fail('flashAttention', `precision must be 'float64' or 'float32', got ${String(precision)}`);
+  }
   const { B, H, Tq, TkTotal, D, Dv, past, causal } = p;
   const bq = Math.max(1, Math.min(blockQ, Tq)); // tiles never exceed the problem
   const bk = Math.max(1, Math.min(blockK, TkTotal));
+  const kern32 = options.trace || precision !== 'float32' ? null : kernelF32For(D, Dv, bq, bk);
+  if (kern32) {
+    const out = new Float64Array(B * H * Tq * Dv);
+    flashWasmF32(p, kern32, bq, bk, out);
+    return { output: { shape: [B, H, Tq, Dv], data: out }, scratchElements: kern32.layout.elements };
+  }
   const kern = options.trace ? null : kernelFor(D, Dv, bq, bk);
   if (kern) {
     const out = new Float64Array(B * H * Tq * Dv);

@@ -32,3 +32,5 @@ export { rowEntropy, headEntropy, leakageProbe, type LeakageProbeOptions, type L
 export { flashAttention, type FlashOptions, type FlashResult, type FlashStep } from './flash';
 /** Error-message shape formatting, `(1,8,16,64)`. */
 export { formatShape } from './errors';
+/** Version of the engine's numbers and API, recorded by the graders with their results. */
+export const ENGINE_VERSION = '1.0.0';

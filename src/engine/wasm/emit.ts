@@ -43,6 +43,13 @@ function f64x2Bytes(a: number, b: number): number[] {
   return Array.from(new Uint8Array(dv.buffer));
 }
 
+/** Little-endian bytes of four float32 lanes. */
+function f32x4Bytes(a: number, b: number, c: number, d: number): number[] {
+  const dv = new DataView(new ArrayBuffer(16));
+  [a, b, c, d].forEach((x, i) => dv.setFloat32(4 * i, x, true));
+  return Array.from(new Uint8Array(dv.buffer));
+}
+
 /** Little-endian bytes of two int64 lanes given as (high 32 bits, low 32 bits) pairs, both lanes equal. */
 function i64x2Bytes(hi: number, lo: number): number[] {
   const dv = new DataView(new ArrayBuffer(16));
@@ -116,6 +123,23 @@ export class FnBuilder {
   f64x2Pmax(): this { return this.simd(0xf7); }
   /** f64x2.relaxed_madd: a·b + c, fused or not as the hardware prefers (relaxed-SIMD proposal). */
   f64x2RelaxedMadd(): this { return this.simd(0x107); }
+
+  // float32 lanes (the opt-in float32 kernel)
+  load32Splat(offset: number): this { return this.simd(0x09, 2, ...uleb(offset)); }
+  f32x4Const(a: number, b = a, c = a, d = a): this { return this.simd(0x0c, ...f32x4Bytes(a, b, c, d)); }
+  f32x4Ge(): this { return this.simd(0x46); }
+  /** f32x4.demote_f64x2_zero: two float64 lanes rounded to float32 in lanes 0, 1; lanes 2, 3 zero. */
+  f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
+  /** f64x2.promote_low_f32x4: float32 lanes 0, 1 widened to two float64 lanes. */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4Add(): this { return this.simd(0xae); }
+  f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Mul(): this { return this.simd(0xe6); }
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  /** f32x4.relaxed_madd: a·b + c, fused or not as the hardware prefers (relaxed-SIMD proposal). */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
 
   /** The encoded body: local declarations (one entry per local, which is valid if not minimal), code, end. */
   body(): number[] {

@@ -109,6 +109,8 @@ export function exitCode(r: GradeResult): 0 | 1 {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // No --exercise: batch mode grades a class's submission files or folders into --out (instructor/cli.ts).
+  if (!argv.some((a) => a === '--exercise' || a === '-e')) return (await import('../instructor/cli')).runBatch(argv);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

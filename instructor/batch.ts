@@ -1,0 +1,205 @@
+// Batch grading of a class: discover files, read and check each one, re-grade every exercise's code in the
+// sandbox pool (identical code is graded once), score part (c) from each learner's answers, build the report.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename } from 'node:path';
+import { graders } from '../graders/index';
+import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
+import { engineVersion } from '../graders/lib/run';
+import { GRADER_VERSION } from '../graders/lib/version';
+import { SUBMISSION_VERSION, type Submission } from '../src/workspace/submission';
+import { discover } from './discover';
+import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
+import { readSubmissionFile, type Intake } from './intake';
+import { GradingPool } from './pool';
+import { buildOverview } from './report/overview';
+import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
+import { guestScript } from './sandbox/bundle';
+import { DEFAULT_LIMITS } from './sandbox/quickjs';
+import { listTests } from '../graders/lib/run';
+
+/** Options of one batch run. */
+export interface BatchOptions {
+  inputs: string[];
+  /** Output folder (skipped when searching input folders). */
+  out?: string;
+  seed: number;
+  secretSeed: boolean;
+  jobs?: number;
+  /** Per-call CPU limit of learner code, ms. */
+  callTimeoutMs: number;
+  /** Receives one line per problem (stderr in the CLI). */
+  onProblem?: (line: string) => void;
+  /** Receives progress lines. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The course's package name and version. */
+export function courseInfo(): { name: string; version: string } {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return { name: pkg.name === 'attention-mechanism-math' ? 'Attention Mechanism Math' : pkg.name, version: pkg.version };
+}
+
+/** The course's exercises, in id order. */
+export function exerciseInfos(): ExerciseInfo[] {
+  return Object.keys(graders)
+    .sort()
+    .map((id) => {
+      const m = graders[id].meta;
+      return { id, slug: m.slug, title: m.title, section: m.section, points: m.points, maxPoints: m.points.a + m.points.b + m.points.c };
+    });
+}
+
+const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
+
+/** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
+function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {
+  const byLearner = new Map<string, { file: string; submission: Submission }[]>();
+  for (const it of intakes) {
+    if (!it.ok) continue;
+    const k = learnerKey(it.submission.learner);
+    byLearner.set(k, [...(byLearner.get(k) ?? []), it]);
+  }
+  const kept: { file: string; submission: Submission }[] = [];
+  for (const group of byLearner.values()) {
+    // Newest export first; equal times keep the later path, so the choice never depends on reading order.
+    const sorted = [...group].sort((a, b) => b.submission.exportedAt.localeCompare(a.submission.exportedAt) || b.file.localeCompare(a.file));
+    kept.push(sorted[0]);
+    for (const other of sorted.slice(1)) {
+      const f = files.get(other.file)!;
+      f.status = 'rejected';
+      f.issues.push({ severity: 'error', message: `duplicate learner id "${other.submission.learner}": ${sorted[0].file} is a newer export by the same learner and was graded instead` });
+    }
+    if (sorted.length > 1) files.get(sorted[0].file)!.issues.push({ severity: 'warning', message: `the learner id "${sorted[0].submission.learner}" also appears in ${sorted.slice(1).map((s) => s.file).join(', ')}; this newest export was graded` });
+  }
+  return kept.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Runs a whole batch; returns the validated report and whether any file failed. */
+export async function gradeBatch(opts: BatchOptions): Promise<{ report: InstructorReport; anyFileFailed: boolean }> {
+  const t0 = performance.now();
+  const say = opts.onProblem ?? (() => {});
+  const exercises = exerciseInfos();
+  const course = courseInfo();
+  const budgets = budgetsFor(opts.callTimeoutMs);
+
+  const { files: paths, problems } = discover(opts.inputs, opts.out ? [opts.out] : []);
+  const files = new Map<string, FileEntry>();
+  for (const p of problems) {
+    files.set(p.path, { file: p.path, status: 'rejected', learner: null, issues: [{ severity: 'error', message: p.message }] });
+  }
+  const intakes = paths.map((p) => readSubmissionFile(p));
+  for (const it of intakes) {
+    files.set(it.file, it.ok
+      ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
+      : { file: it.file, status: 'rejected', learner: null, issues: [{ severity: 'error', message: it.error }] });
+  }
+  const accepted = dedupe(intakes, files);
+
+  // Per-submission checks: exercises missing or unknown, another course version.
+  for (const a of accepted) {
+    const f = files.get(a.file)!;
+    const ids = Object.keys(a.submission.exercises);
+    const missing = exercises.filter((e) => !ids.includes(e.id)).map((e) => e.id);
+    const extra = ids.filter((id) => !graders[id]);
+    if (missing.length) f.issues.push({ severity: 'warning', message: `exercise${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in the submission (0 points)` });
+    if (extra.length) f.issues.push({ severity: 'warning', message: `exercise${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not part of this course and ${extra.length > 1 ? 'were' : 'was'} ignored` });
+    if (a.submission.courseVersion !== course.version) f.issues.push({ severity: 'warning', message: `exported from course version ${a.submission.courseVersion}; graded with ${course.version}` });
+  }
+
+  // Grade every distinct (exercise, code) once.
+  const guest = await guestScript();
+  const pool = new GradingPool({ guest, limits: DEFAULT_LIMITS, jobs: opts.jobs });
+  const runs = new Map<string, Promise<ExerciseRun>>();
+  let total = 0;
+  let done = 0;
+  const runFor = (exerciseId: string, code: string, fileName: string): Promise<ExerciseRun> => {
+    const key = createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
+    let r = runs.get(key);
+    if (!r) {
+      total++;
+      r = pool.run({ exerciseId, code, seed: opts.seed, budgets, fileName }).then((x) => {
+        opts.onProgress?.(++done, total);
+        return x;
+      });
+      runs.set(key, r);
+    }
+    return r;
+  };
+  let learners: LearnerReport[];
+  try {
+    learners = await Promise.all(
+      accepted.map(async ({ file, submission }, i): Promise<LearnerReport> => {
+        const exs = await Promise.all(
+          exercises.map(async (ex): Promise<LearnerExercise> => {
+            const g = graders[ex.id];
+            const sub = submission.exercises[ex.id];
+            if (!sub) {
+              const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
+              return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
+            }
+            const run = await runFor(ex.id, sub.code, `${ex.slug}.ts`);
+            const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
+            return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
+          }),
+        );
+        const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
+        const f = files.get(file)!;
+        return {
+          learner: submission.learner,
+          file,
+          exportedAt: submission.exportedAt,
+          courseVersion: submission.courseVersion,
+          total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
+          exercises: exs,
+          issues: f.issues,
+          resultsFile: `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`,
+        };
+      }),
+    );
+  } finally {
+    await pool.close();
+  }
+
+  const fileList = [...files.values()].sort((a, b) => a.file.localeCompare(b.file));
+  for (const f of fileList) for (const i of f.issues) say(`${f.file}: ${i.severity}: ${i.message}`);
+  const rejected = fileList.filter((f) => f.status === 'rejected').length;
+  const report: InstructorReport = {
+    format: REPORT_FORMAT,
+    version: REPORT_VERSION,
+    provenance: {
+      course,
+      graderVersion: GRADER_VERSION,
+      engineVersion: engineVersion(),
+      resultSchemaVersion: RESULT_SCHEMA_VERSION,
+      submissionVersion: SUBMISSION_VERSION,
+      seed: { value: opts.seed, secret: opts.secretSeed },
+      generatedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - t0),
+      tool: 'instructor batch grading (instructor/cli.ts)',
+      node: process.version,
+      sandbox: {
+        engine: 'QuickJS (quickjs-emscripten, WebAssembly) in worker threads',
+        memoryMb: DEFAULT_LIMITS.memoryBytes / 1048576,
+        stackKb: DEFAULT_LIMITS.stackBytes / 1024,
+        callTimeoutMs: budgets.callMs,
+        testBudgetMs: budgets.testMs,
+        exerciseBudgetMs: budgets.exerciseMs,
+        jobs: opts.jobs ?? availableParallelism(),
+      },
+    },
+    exercises,
+    overview: buildOverview(exercises, learners, { read: fileList.length, rejected }),
+    learners,
+    files: fileList,
+  };
+  return { report: InstructorReport.parse(report), anyFileFailed: rejected > 0 };
+}
+
+/** A file-name-safe form of a learner name (untrusted): letters, digits and dashes only. */
+export function slug(name: string): string {
+  return basename(name.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40)) || 'learner';
+}
+
+export type { Issue };

@@ -1,0 +1,144 @@
+// Grades one exercise of one submission: the trusted grader runs here (host realm); only the learner's calls
+// cross into a QuickJS sandbox. Owns the time budgets per call, per test and per exercise, and restarts a
+// sandbox whose engine failed, so one bad call cannot take the rest of the exercise with it.
+import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
+import type { Grader } from '../graders/lib/define';
+import type { CallOutcome, LearnerHost } from '../graders/lib/host';
+import { transpileLearner } from '../graders/lib/learner-module';
+import type { Answers, GradeResult, TestResult } from '../graders/lib/result';
+import { assemble, gradeConcept, runTest, type TestInfo } from '../graders/lib/run';
+import { DEFAULT_LIMITS, newEngine, QuickSandbox, type SandboxLimits } from './sandbox/quickjs';
+
+/** Time limits of grading, all in ms of learner CPU time (time spent inside the sandbox). */
+export interface Budgets {
+  /** One call of a learner function (also the file's top-level code). */
+  callMs: number;
+  /** One test, including the re-runs of shrinking. */
+  testMs: number;
+  /** One exercise of one submission, all tests together. */
+  exerciseMs: number;
+}
+
+/** Budgets derived from the per-call limit: a test may take 3 calls' worth, an exercise 6. */
+export function budgetsFor(callMs: number): Budgets {
+  return { callMs, testMs: 3 * callMs, exerciseMs: 6 * callMs };
+}
+
+/** What grading the code of one exercise produced (parts a and b; part c depends on the learner's answers). */
+export interface ExerciseRun {
+  /** Results of the (a) and (b) tests, in the grader's order. */
+  tests: TestResult[];
+  /** Console output of the learner's code (capped). */
+  logs: string[];
+  /** Why the file could not be loaded, or null. */
+  loadError: string | null;
+  /** Learner CPU time used, ms. */
+  cpuMs: number;
+  /** Times the sandbox engine had to be rebuilt. */
+  restarts: number;
+}
+
+/** A TestResult for a test that did not run (file not loadable, budget used up). */
+export function notRunResult(t: TestInfo, status: 'error' | 'timeout', message: string): TestResult {
+  return {
+    ...t, status, message,
+    expected: null, actual: null, worst: null, leaks: [], diagnosis: null, shrunk: null, alloc: null, durationMs: 0,
+  };
+}
+
+const MAX_RESTARTS = 3;
+
+/** The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. */
+export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers): GradeResult {
+  return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+}
+
+/**
+ * Runs the (a) and (b) tests of `code` against `grader` in a QuickJS sandbox built on `engine` (a fresh
+ * WebAssembly instance when none is given). Never throws for anything the learner's code does.
+ */
+export async function gradeExercise(
+  grader: Grader,
+  code: string,
+  opts: { seed: number; budgets: Budgets; engine?: QuickJSWASMModule; guest: string; limits?: SandboxLimits; fileName?: string },
+): Promise<ExerciseRun> {
+  const { seed, budgets } = opts;
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const tests = grader.tests(seed);
+  const infos: TestInfo[] = tests.map(({ id, part, title, seed: s }) => ({ id, part, title, seed: s }));
+  const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests'>): ExerciseRun => ({ tests: results, ...extra });
+
+  let js: string;
+  try {
+    js = transpileLearner(code, opts.fileName ?? `exercise-${grader.meta.id}.ts`);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs: [], loadError: message, cpuMs: 0, restarts: 0 });
+  }
+
+  let engine = opts.engine ?? (await newEngine());
+  let box: QuickSandbox | null = null;
+  let cpuMs = 0;
+  let restarts = 0;
+  const logs: string[] = [];
+  let droppedLogs = 0;
+  const collectLogs = () => {
+    if (!box || box.broken) return;
+    const l = box.takeLogs();
+    for (const line of l.lines) if (logs.length < 200) logs.push(line); else droppedLogs++;
+    droppedLogs += l.dropped;
+  };
+  const retire = () => {
+    if (!box) return;
+    collectLogs();
+    cpuMs += box.cpuMs;
+    box.dispose();
+    box = null;
+  };
+
+  /** Builds the sandbox and loads the file; a load failure is final for this exercise. */
+  const open = async (): Promise<string | null> => {
+    if (restarts > 0) engine = await newEngine(); // a failed engine's WebAssembly memory is not trusted again
+    box = new QuickSandbox(engine, opts.guest, limits);
+    const r = box.load(js, Math.min(budgets.callMs, budgets.exerciseMs - spent()));
+    return r.ok ? null : r.message;
+  };
+  const spent = () => cpuMs + (box?.cpuMs ?? 0);
+
+  let loadError = await open();
+  if (loadError) {
+    retire();
+    const message = `your file could not be loaded: ${loadError}`;
+    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs, loadError, cpuMs, restarts });
+  }
+
+  const results: TestResult[] = [];
+  for (let i = 0; i < tests.length; i++) {
+    const left = budgets.exerciseMs - spent();
+    if (left <= 0) {
+      results.push(notRunResult(infos[i], 'timeout', `not run: the time budget for this exercise (${budgets.exerciseMs} ms of your code's time) was used up by earlier tests`));
+      continue;
+    }
+    const testStart = spent();
+    const host: LearnerHost = {
+      call: async (fn, args, options): Promise<CallOutcome> => {
+        if (!box || box.broken) {
+          retire();
+          if (restarts >= MAX_RESTARTS) return { kind: 'crash', message: 'the sandbox failed too often; the rest of this exercise was not run' };
+          restarts++;
+          const err = await open();
+          if (err) return { kind: 'crash', message: `your file could not be reloaded: ${err}` };
+        }
+        const testLeft = budgets.testMs - (spent() - testStart);
+        const exLeft = budgets.exerciseMs - spent();
+        const limit = Math.min(budgets.callMs, testLeft, exLeft);
+        if (limit <= 0) return { kind: 'timeout', ms: Math.round(testLeft <= 0 ? budgets.testMs : budgets.exerciseMs) };
+        return box!.call(fn, args, options, limit);
+      },
+    };
+    results.push(await runTest(grader, tests[i], host));
+  }
+  retire();
+  if (droppedLogs) logs.push(`… ${droppedLogs} more console lines were not kept`);
+  return finish(results, { logs, loadError: null, cpuMs, restarts });
+}

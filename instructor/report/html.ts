@@ -1,0 +1,146 @@
+// report.html: one self-contained page (inline CSS, no scripts, no external resources). Everything that came
+// from a submission — names, code, answers, console output, messages that quote values — is untrusted and goes
+// through `esc`; a Content-Security-Policy that forbids scripts is the second line of defence.
+import type { TestResult } from '../../graders/lib/result';
+import type { ExerciseInfo, InstructorReport, LearnerExercise, LearnerReport } from './schema';
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function esc(x: unknown): string {
+  return String(x).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+const bar = (x: number) => `<span class="bar"><span style="width:${Math.max(0, Math.min(100, Math.round(x * 100)))}%"></span></span>`;
+const short = (v: unknown, max = 400) => {
+  let s: string;
+  try {
+    s = JSON.stringify(v);
+  } catch {
+    s = String(v);
+  }
+  s ??= 'undefined';
+  return s.length > max ? s.slice(0, max) + '…' : s;
+};
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 1.5rem;color:#1b1b1b;background:#fff}
+h1{font-size:1.5rem}h2{margin-top:2rem;border-bottom:1px solid #ccc}h3{margin:.8rem 0 .3rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:13px}th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.bar{display:inline-block;width:80px;height:.6rem;background:#eee;margin-right:.4rem;vertical-align:middle}.bar span{display:block;height:100%;background:#3a6ea5}
+.pass{color:#17692d}.fail,.error{color:#b00020}.timeout{color:#a05a00}.warn{color:#a05a00}
+pre{background:#f6f6f6;padding:.5rem;overflow:auto;max-height:30rem;font-size:12px;white-space:pre-wrap;word-break:break-word}
+details{margin:.3rem 0}summary{cursor:pointer}.learner{border-top:1px solid #ddd;padding-top:.4rem}
+.muted{color:#666}.diag{background:#fff6e0;padding:.1rem .3rem}
+@media (prefers-color-scheme:dark){body{background:#161616;color:#e6e6e6}th{background:#2a2a2a}td,th{border-color:#444}pre{background:#222}.diag{background:#3a3020}.bar{background:#333}}
+`;
+
+function overviewSection(r: InstructorReport): string {
+  const o = r.overview;
+  const byId = new Map(r.exercises.map((e) => [e.id, e]));
+  const rows = o.exercises
+    .map((e) => {
+      const ex = byId.get(e.id)!;
+      const part = (p: 'a' | 'b' | 'c') => `<td>${bar(e.parts[p].passRate)}${pct(e.parts[p].passRate)} <span class="muted">(mean ${pct(e.parts[p].meanScore)})</span></td>`;
+      return `<tr><td>${esc(e.id)}</td><td>${esc(ex.title)}</td><td class="num">${e.submitted}</td><td>${bar(e.passRate)}${pct(e.passRate)}</td><td class="num">${e.meanPoints.toFixed(2)} / ${e.maxPoints}</td>${part('a')}${part('b')}${part('c')}</tr>`;
+    })
+    .join('\n');
+  const maxBin = Math.max(1, ...o.distribution.map((b) => b.count));
+  const dist = o.distribution
+    .map((b) => `<tr><td>${b.fromPercent}–${b.toPercent}%</td><td class="num">${b.count}</td><td>${bar(b.count / maxBin)}</td></tr>`)
+    .join('\n');
+  const mistakes = o.mistakes.length
+    ? o.mistakes
+        .slice(0, 30)
+        .map((m) => `<tr><td>${esc(m.exerciseId)}</td><td><code>${esc(m.mistake)}</code></td><td class="num">${m.learners}</td><td>${bar(o.learners ? m.learners / o.learners : 0)}${pct(o.learners ? m.learners / o.learners : 0)}</td><td>${esc(m.section)}</td><td>${esc(m.message)}</td></tr>`)
+        .join('\n')
+    : '<tr><td colspan="6" class="muted">no known mistake was recognised</td></tr>';
+  return `<h2 id="overview">Class overview</h2>
+<p>${o.learners} learners graded from ${o.filesRead} files; ${o.filesRejected} file(s) rejected.</p>
+<h3>Exercises</h3>
+<table><tr><th>#</th><th>exercise</th><th>submitted</th><th>all parts right</th><th>mean points</th><th>(a) shapes</th><th>(b) numbers</th><th>(c) concept</th></tr>
+${rows}</table>
+<p class="muted">A part counts as passed when every one of its tests passed; the mean is the share of the part's points.</p>
+<h3>Score distribution</h3>
+<table><tr><th>total score</th><th>learners</th><th></th></tr>${dist}</table>
+<h3>Misconceptions to re-teach</h3>
+<p class="muted">Known mistakes the grader recognised in learners' answers, most widespread first.</p>
+<table><tr><th>#</th><th>mistake</th><th>learners</th><th>share</th><th>section</th><th>what it means</th></tr>${mistakes}</table>`;
+}
+
+function filesSection(r: InstructorReport): string {
+  const bad = r.files.filter((f) => f.issues.length);
+  if (!bad.length) return '';
+  const rows = bad
+    .map((f) => `<tr><td><code>${esc(f.file)}</code></td><td class="${f.status === 'rejected' ? 'error' : 'warn'}">${esc(f.status)}</td><td>${f.learner === null ? '' : esc(f.learner)}</td><td>${f.issues.map((i) => `<div class="${i.severity === 'error' ? 'error' : 'warn'}">${esc(i.severity)}: ${esc(i.message)}</div>`).join('')}</td></tr>`)
+    .join('\n');
+  return `<h2 id="files">Files with problems</h2><table><tr><th>file</th><th>status</th><th>learner</th><th>problems</th></tr>${rows}</table>`;
+}
+
+function testRow(t: TestResult): string {
+  const detail: string[] = [];
+  if (t.message) detail.push(esc(t.message));
+  if (t.diagnosis) detail.push(`<div class="diag">${esc(t.diagnosis.message)}</div>`);
+  if (t.status === 'fail' && t.expected !== null) detail.push(`<div class="muted">expected ${esc(short(t.expected))}<br>actual ${esc(short(t.actual))}</div>`);
+  return `<tr><td class="${esc(t.status)}">${esc(t.status)}</td><td>${esc(t.part)}</td><td>${esc(t.title)}${t.seed !== null ? ` <span class="muted">[seed ${t.seed}]</span>` : ''}</td><td>${detail.join('')}</td></tr>`;
+}
+
+function exerciseBlock(ex: ExerciseInfo, e: LearnerExercise | undefined): string {
+  if (!e || !e.submitted) return `<h3>${esc(ex.id)} ${esc(ex.title)} — <span class="muted">not submitted</span></h3>`;
+  const r = e.result;
+  const parts = (['a', 'b', 'c'] as const).map((p) => `(${p}) ${r.parts[p].points}/${r.parts[p].maxPoints}`).join(' · ');
+  const failing = r.tests.filter((t) => t.status !== 'pass');
+  const passing = r.tests.length - failing.length;
+  const tests = failing.length
+    ? `<table><tr><th>status</th><th>part</th><th>test</th><th>details</th></tr>${failing.map(testRow).join('')}</table>`
+    : '';
+  const diag = r.diagnoses.length ? `<p>Recognised: ${r.diagnoses.map((d) => `<code>${esc(d.mistake)}</code> (${d.count}×, see ${esc(d.section)})`).join(', ')}</p>` : '';
+  const logs = e.logs.length ? `<details><summary>console output (${e.logs.length} lines)</summary><pre>${esc(e.logs.join('\n'))}</pre></details>` : '';
+  return `<h3>${esc(ex.id)} ${esc(ex.title)} — ${r.total.points}/${r.total.maxPoints} <span class="muted">${parts}</span></h3>
+${e.loadError ? `<p class="error">The file could not be loaded: ${esc(e.loadError)}</p>` : ''}
+<p>${passing} of ${r.tests.length} tests pass.</p>${diag}${tests}
+<p>Concept answer: ${r.answers.c === null ? '<span class="muted">none</span>' : `<code>${esc(r.answers.c)}</code>`}</p>
+<p>Free text: ${r.answers.freeText ? `</p><pre>${esc(r.answers.freeText)}</pre>` : '<span class="muted">none</span></p>'}
+<details><summary>code</summary><pre><code>${esc(e.code ?? '')}</code></pre></details>${logs}`;
+}
+
+function learnerSection(r: InstructorReport, l: LearnerReport, i: number): string {
+  const issues = l.issues.length ? `<ul>${l.issues.map((x) => `<li class="${x.severity === 'error' ? 'error' : 'warn'}">${esc(x.message)}</li>`).join('')}</ul>` : '';
+  return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — ${l.total.points}/${l.total.maxPoints} <span class="muted">(${esc(l.file)})</span></summary>
+<p class="muted">exported ${esc(l.exportedAt)}, course version ${esc(l.courseVersion)}</p>${issues}
+${r.exercises.map((ex) => exerciseBlock(ex, l.exercises.find((e) => e.exerciseId === ex.id))).join('\n')}
+</details>`;
+}
+
+function learnersIndex(r: InstructorReport): string {
+  const head = `<tr><th>learner</th>${r.exercises.map((e) => `<th>${esc(e.id)}</th>`).join('')}<th>total</th></tr>`;
+  const rows = r.learners
+    .map((l, i) => `<tr><td><a href="#learner-${i}">${esc(l.learner)}</a></td>${r.exercises.map((ex) => {
+      const e = l.exercises.find((x) => x.exerciseId === ex.id);
+      return `<td class="num">${e?.submitted ? e.result.total.points : '—'}</td>`;
+    }).join('')}<td class="num"><strong>${l.total.points}</strong> / ${l.total.maxPoints}</td></tr>`)
+    .join('\n');
+  return `<h2 id="learners">Learners</h2><table>${head}${rows}</table>`;
+}
+
+/** The whole report.html text. */
+export function reportHtml(r: InstructorReport): string {
+  const p = r.provenance;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(p.course.name)} — grading report</title><style>${CSS}</style></head>
+<body>
+<h1>${esc(p.course.name)} — grading report</h1>
+<p class="muted">Course ${esc(p.course.version)} · grader ${esc(p.graderVersion)} · engine ${esc(p.engineVersion ?? 'unknown')} ·
+seed ${p.seed.secret ? 'secret (instructor)' : esc(p.seed.value)} · generated ${esc(p.generatedAt)} · sandbox ${esc(p.sandbox.engine)}, ${p.sandbox.callTimeoutMs} ms per call, ${p.sandbox.memoryMb} MB.
+Every submission was re-graded from its code; the browser's own results were not used.</p>
+<nav><a href="#overview">Overview</a> · <a href="#learners">Learners</a>${r.files.some((f) => f.issues.length) ? ' · <a href="#files">Files with problems</a>' : ''}</nav>
+${overviewSection(r)}
+${filesSection(r)}
+${learnersIndex(r)}
+${r.learners.map((l, i) => learnerSection(r, l, i)).join('\n')}
+</body></html>
+`;
+}

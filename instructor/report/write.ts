@@ -1,0 +1,24 @@
+// Writes the four report formats into the output folder.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gradesCsv } from './csv';
+import { gradescopeResults } from './gradescope';
+import { reportHtml } from './html';
+import type { InstructorReport } from './schema';
+
+/** Writes report.json, report.html, grades.csv and results/<learner>.json; returns the paths written. */
+export function writeReports(out: string, r: InstructorReport): string[] {
+  mkdirSync(join(out, 'results'), { recursive: true });
+  const written: string[] = [];
+  const put = (rel: string, text: string) => {
+    const p = join(out, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+    written.push(p);
+  };
+  put('report.json', JSON.stringify(r));
+  put('report.html', reportHtml(r));
+  put('grades.csv', gradesCsv(r.exercises, r.learners));
+  for (const l of r.learners) put(l.resultsFile, JSON.stringify(gradescopeResults(r.exercises, l, r.provenance.seed.secret), null, 1));
+  return written;
+}

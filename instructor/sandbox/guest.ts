@@ -1,0 +1,79 @@
+// The part of the sandbox that runs INSIDE the QuickJS engine, bundled into one script (see bundle.ts) and
+// evaluated before the learner's code. It reuses the grading library's `executeCall`, so a learner's function is
+// called, copied (`toPlain`) and allocation-probed exactly as in the CLI and the browser.
+//
+// Everything here is reachable by the learner's code (same realm): it can break these helpers for itself, never
+// for the host — the host only ever reads a bounded string back and validates it.
+import { executeCall, thrownMessage, type CallOptions, type LearnerModule } from '../../graders/lib/host';
+import { decodeWire, encodeWire } from './wire';
+
+// Captured before the learner's code runs, so replacing the globals later does not change the helpers.
+const ObjectKeys = Object.keys;
+const FunctionCtor = Function;
+const StringCtor = String;
+
+/** Log lines kept per sandbox, and characters per line: learner output is evidence, not a channel to flood. */
+const MAX_LOG_LINES = 200;
+const MAX_LOG_LINE = 1000;
+
+let mod: LearnerModule = {};
+const logs: string[] = [];
+let dropped = 0;
+
+function logLine(level: string, parts: unknown[]): void {
+  if (logs.length >= MAX_LOG_LINES) {
+    dropped++;
+    return;
+  }
+  let text = '';
+  for (let i = 0; i < parts.length && text.length < MAX_LOG_LINE; i++) {
+    let s: string;
+    try {
+      const p = parts[i];
+      s = typeof p === 'string' ? p : encodeWire(p) ?? StringCtor(p);
+    } catch {
+      s = '<unprintable>';
+    }
+    text += (i ? ' ' : '') + s;
+  }
+  logs[logs.length] = (level === 'log' ? '' : `[${level}] `) + (text.length > MAX_LOG_LINE ? text.slice(0, MAX_LOG_LINE) + '…' : text);
+}
+
+const consoleObj: Record<string, (...a: unknown[]) => void> = {};
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) consoleObj[level] = (...a: unknown[]) => logLine(level, a);
+(globalThis as Record<string, unknown>).console = consoleObj;
+
+/** The host's entry points; the host takes handles to them and then deletes the global. */
+const guest = {
+  /** Evaluates the learner's transpiled (CommonJS-style) code; returns the wire form of {ok, exports} or {ok: false, message}. */
+  load(js: string): string {
+    const exports: LearnerModule = {};
+    const module = { exports };
+    const require = (name: string) => {
+      throw new Error(`imports are not available in exercises (tried to import "${name}"); keep everything in one file`);
+    };
+    try {
+      const run = FunctionCtor('exports', 'module', 'require', `"use strict";\n${js}`) as (e: unknown, m: unknown, r: unknown) => void;
+      run(exports, module, require);
+      mod = module.exports as LearnerModule;
+      const names = ObjectKeys(mod).filter((k) => typeof mod[k] === 'function');
+      return encodeWire({ ok: true, exports: names }) as string;
+    } catch (e) {
+      return encodeWire({ ok: false, message: thrownMessage(e) }) as string;
+    }
+  },
+  /** Runs one call request (wire form of {fn, args, options}) and returns the wire form of a CallOutcome. */
+  call(request: string): string {
+    const { fn, args, options } = decodeWire(request) as { fn: string; args: unknown[]; options?: CallOptions };
+    return encodeWire(executeCall(mod, fn, args, options)) as string;
+  },
+  /** Returns and clears the captured console lines (wire form of {lines, dropped}). */
+  takeLogs(): string {
+    const out = encodeWire({ lines: logs.slice(), dropped }) as string;
+    logs.length = 0;
+    dropped = 0;
+    return out;
+  },
+};
+
+(globalThis as Record<string, unknown>).__guest = guest;

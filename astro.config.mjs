@@ -6,8 +6,11 @@ import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import { fileURLToPath } from 'node:url';
 import { listLessons } from './src/course/lessons.ts';
+import { listExercises } from './src/course/exercises.ts';
 
 const lessons = listLessons(fileURLToPath(new URL('./content/lessons', import.meta.url)));
+// Exercises come from their folders (exercises/NN-slug/meta.json), validated; nothing is listed by hand.
+const exercises = listExercises(fileURLToPath(new URL('./exercises', import.meta.url)));
 
 export default defineConfig({
   site: 'https://attention-math.example',
@@ -32,9 +35,16 @@ export default defineConfig({
           label: 'Lessons',
           items: lessons.map((l) => ({ label: `${l.part}. ${l.title}`, link: l.href })),
         },
+        ...(exercises.length
+          ? [{ label: 'Exercises', items: exercises.map((e) => ({ label: `${e.id}. ${e.title}`, link: e.href })) }]
+          : []),
       ],
       pagination: true,
       lastUpdated: false,
     }),
   ],
+  vite: {
+    // The sandbox worker must be one self-contained file: the page posts its text into the sandbox frame.
+    worker: { format: 'iife' },
+  },
 });

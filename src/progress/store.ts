@@ -26,7 +26,8 @@ export function emptyProgress(): Progress {
   return { version: 1, lessons: {}, exercises: {} };
 }
 
-function describe(e: unknown): string {
+/** A sentence for the learner saying why a storage operation failed (quota, private mode, …). */
+export function describeStorageError(e: unknown): string {
   if (e instanceof DOMException && (e.name === 'QuotaExceededError' || e.code === 22)) {
     return 'browser storage is full, so progress could not be saved';
   }
@@ -48,7 +49,7 @@ export function loadProgress(storage: Storage | undefined = globalThis.localStor
     }
     return { ok: true, value: parsed as Progress };
   } catch (e) {
-    return { ok: false, error: describe(e), value: emptyProgress() };
+    return { ok: false, error: describeStorageError(e), value: emptyProgress() };
   }
 }
 
@@ -65,7 +66,7 @@ export function updateProgress(
     storage!.setItem(PROGRESS_KEY, JSON.stringify(next));
     return { ok: true, value: next };
   } catch (e) {
-    return { ok: false, error: describe(e), value: next };
+    return { ok: false, error: describeStorageError(e), value: next };
   }
 }
 
@@ -74,5 +75,28 @@ export function setLessonRead(slug: string, read: boolean, storage?: Storage): S
   return updateProgress((p) => {
     if (read) p.lessons[slug] = { readAt: new Date().toISOString() };
     else delete p.lessons[slug];
+  }, storage);
+}
+
+/** Which parts of an exercise passed in one Run (or answer). */
+export type PartsPassed = { a?: boolean; b?: boolean; c?: boolean };
+
+/**
+ * Records one Run of exercise `id` ("01"): attempts goes up by one and every part that passed is marked passed.
+ * A part stays passed once it has passed (progress records what the learner achieved, not the latest edit).
+ */
+export function recordExerciseRun(id: string, passed: PartsPassed, storage?: Storage): StoreResult<Progress> {
+  return updateProgress((p) => {
+    const e = (p.exercises[id] ??= { parts: {}, attempts: 0 });
+    e.attempts += 1;
+    for (const k of ['a', 'b', 'c'] as const) if (passed[k]) e.parts[k] = true;
+  }, storage);
+}
+
+/** Marks parts of exercise `id` passed without counting a Run (the part (c) answer, an imported submission). */
+export function markExerciseParts(id: string, passed: PartsPassed, storage?: Storage): StoreResult<Progress> {
+  return updateProgress((p) => {
+    const e = (p.exercises[id] ??= { parts: {}, attempts: 0 });
+    for (const k of ['a', 'b', 'c'] as const) if (passed[k]) e.parts[k] = true;
   }, storage);
 }

@@ -1,0 +1,192 @@
+// @ts-check
+// The script of the sandbox page (an opaque-origin iframe, sandbox="allow-scripts"). It holds the worker that
+// runs the learner's code and relays messages between that worker and the course page. Plain JavaScript, inlined
+// into /sandbox.html and allowed by its CSP hash, so it must stay self-contained (no imports).
+//
+// Requests are batches of calls (one Run sends most of its calls at once, since every page↔frame message costs
+// time); each call has its own time limit, timed here between the worker's per-call answers.
+(() => {
+  /** @typedef {{ fn: string, args: unknown[], options?: unknown }} Call */
+  /** @typedef {{ callId: number, calls: Call[], timeLimitMs: number }} Batch */
+  /** @type {string | null} */ let workerUrl = null;
+  /** Started workers waiting for a run: two, so back-to-back Runs always find one that has finished starting. */
+  /** @type {Worker[]} */ let spares = [];
+  const SPARES = 2;
+  /**
+   * The current run: its code, its worker, the batch in flight and the outcomes gathered so far.
+   * @type {{ port: MessagePort | null, t0: number, runId: number, code: string, worker: Worker | null, timer: ReturnType<typeof setTimeout> | undefined, pending: Batch | null,
+   *   outcomes: unknown[], dead: boolean, loaded: boolean, workerLoaded: boolean, loadLimitMs: number } | null}
+   */
+  let run = null;
+  /** @type {Batch[]} */
+  let queue = [];
+
+  /** Everything goes to the embedding page; targetOrigin must be "*" because this frame's own origin is opaque. */
+  const toPage = (/** @type {unknown} */ m) => parent.postMessage(m, '*');
+
+  const spawn = () => {
+    if (!workerUrl) return null;
+    // A classic worker: Chromium refuses module workers from blob: URLs in an opaque origin, while a classic
+    // worker may still import() a blob: module (the learner's file).
+    const w = new Worker(workerUrl, { name: 'learner-code' });
+    // A spare that dies before use is simply replaced.
+    w.onerror = () => {
+      spares = spares.filter((x) => x !== w);
+    };
+    return w;
+  };
+  const warm = () => {
+    while (workerUrl && spares.length < SPARES) spares.push(/** @type {Worker} */ (spawn()));
+  };
+
+  const stopWorker = () => {
+    if (!run) return;
+    clearTimeout(run.timer);
+    run.worker?.terminate();
+    run.worker = null;
+  };
+
+  /** Sends the batch in flight back with the outcomes gathered (all of them, or up to a stop), then goes on. */
+  const finish = (/** @type {unknown} */ last) => {
+    if (!run || !run.pending) return;
+    clearTimeout(run.timer);
+    if (last !== undefined) run.outcomes.push(last);
+    toPage({ type: 'outcomes', runId: run.runId, callId: run.pending.callId, outcomes: run.outcomes });
+    run.pending = null;
+    run.outcomes = [];
+    next();
+  };
+
+  /** Answers every queued batch with a crash (the code cannot be run any more in this run). */
+  const failQueued = (/** @type {string} */ message) => {
+    if (!run) return;
+    for (const b of queue) toPage({ type: 'outcomes', runId: run.runId, callId: b.callId, outcomes: [{ kind: 'crash', message }] });
+    queue = [];
+  };
+
+  /** Arms the per-call time limit of the call now running in the batch in flight. */
+  const arm = () => {
+    if (!run || !run.pending) return;
+    const r = run;
+    const limit = run.pending.timeLimitMs;
+    const t0 = performance.now();
+    clearTimeout(r.timer);
+    r.timer = setTimeout(() => {
+      // The learner's function is still running: the only way to stop synchronous code is to end its thread.
+      stopWorker();
+      r.dead = true;
+      finish({ kind: 'timeout', ms: Math.round(performance.now() - t0) });
+    }, limit);
+  };
+
+  /** Starts a worker for the current run and loads the learner's code into it (again, after a stopped call). */
+  const attach = () => {
+    if (!run) return;
+    const r = run;
+    const w = spares.shift() ?? spawn();
+    if (!w) return;
+    r.worker = w;
+    r.dead = false;
+    r.workerLoaded = false;
+    w.onmessage = (ev) => {
+      if (run !== r || r.worker !== w) return;
+      const m = ev.data;
+      if (!m || typeof m !== 'object') return;
+      if (m.t === 'log') toPage({ type: 'log', runId: r.runId, level: m.level, text: m.text });
+      else if (m.t === 'loaded') {
+        clearTimeout(r.timer);
+        r.workerLoaded = true;
+        if (r.pending) arm();
+        if (!r.loaded) {
+          r.loaded = true;
+          toPage({ type: 'loaded', runId: r.runId, exports: m.exports, timing: { ...m.timing, frameLoad: r.t0, frameLoaded: performance.timeOrigin + performance.now() } });
+        }
+        next();
+      } else if (m.t === 'load-error') {
+        clearTimeout(r.timer);
+        stopWorker();
+        r.dead = true;
+        const why = r.loaded ? 'your code could not be loaded again after the previous stop: ' + m.message : 'your code could not be loaded';
+        if (!r.loaded) toPage({ type: 'load-error', runId: r.runId, message: m.message, line: m.line, column: m.column });
+        if (r.pending) finish({ kind: 'crash', message: why });
+        failQueued(why);
+      } else if (m.t === 'item' && r.pending) {
+        r.outcomes.push(m.outcome);
+        if (r.outcomes.length >= r.pending.calls.length) finish(undefined);
+        else arm();
+      }
+    };
+    const crashed = () => {
+      if (run !== r || r.worker !== w) return;
+      stopWorker();
+      r.dead = true;
+      const message = 'the worker running your code crashed — it probably ran out of memory (a huge array, or an array that grows without end)';
+      if (!r.loaded) toPage({ type: 'load-error', runId: r.runId, message });
+      if (r.pending) finish({ kind: 'crash', message });
+      failQueued(message);
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      crashed();
+    };
+    w.onmessageerror = crashed;
+    r.timer = setTimeout(() => {
+      stopWorker();
+      r.dead = true;
+      if (!r.loaded) {
+        toPage({ type: 'load-error', runId: r.runId, message: `loading your file took longer than ${r.loadLimitMs} ms — does top-level code loop forever?`, timeout: true });
+      }
+      const why = r.loaded ? 'reloading your code after a stopped call took too long' : 'your code could not be loaded';
+      if (r.pending) finish({ kind: 'crash', message: why });
+      failQueued(why);
+    }, r.loadLimitMs);
+    // The page's port goes to the first worker of the run only (a port can be handed over once).
+    const port = r.port;
+    r.port = null;
+    w.postMessage({ t: 'load', code: r.code, port }, port ? [port] : []);
+    // Starting a worker takes the frame's thread for a while: do it after this run's batch is on its way.
+    setTimeout(warm, 30);
+  };
+
+  /** Sends the next queued batch to the worker, restarting the worker first if the last call was stopped. */
+  const next = () => {
+    if (!run || run.pending || queue.length === 0) return;
+    if (!run.worker) {
+      if (run.dead && run.loaded) attach();
+      return;
+    }
+    run.pending = /** @type {Batch} */ (queue.shift());
+    run.outcomes = [];
+    // Sent at once, even while the code is still loading (one exchange fewer); the worker waits for its load.
+    // The per-call limit starts when the code has loaded; until then the load limit applies.
+    if (run.workerLoaded) arm();
+    run.worker.postMessage({ t: 'batch', callId: run.pending.callId, calls: run.pending.calls });
+  };
+
+  addEventListener('message', (ev) => {
+    // Only the embedding page talks to this frame.
+    if (ev.source !== parent) return;
+    const m = ev.data;
+    if (!m || typeof m !== 'object') return;
+    if (m.type === 'init' && typeof m.workerSource === 'string' && !workerUrl) {
+      workerUrl = URL.createObjectURL(new Blob([m.workerSource], { type: 'text/javascript' }));
+      warm();
+      toPage({ type: 'warm' });
+    } else if (m.type === 'load' && typeof m.code === 'string') {
+      stopWorker();
+      queue = [];
+      run = { port: m.port instanceof MessagePort ? m.port : null, t0: performance.timeOrigin + performance.now(), runId: m.runId, code: m.code, worker: null, timer: undefined, pending: null, outcomes: [], dead: false, loaded: false, workerLoaded: false, loadLimitMs: m.timeLimitMs };
+      attach();
+    } else if (m.type === 'batch' && run && run.runId === m.runId && Array.isArray(m.calls)) {
+      queue.push({ callId: m.callId, calls: m.calls, timeLimitMs: m.timeLimitMs });
+      if (run.dead && !run.loaded) failQueued('your code could not be loaded');
+      else next();
+    } else if (m.type === 'end' && run && run.runId === m.runId) {
+      stopWorker();
+      run = null;
+      queue = [];
+      warm();
+    }
+  });
+  toPage({ type: 'ready' });
+})();

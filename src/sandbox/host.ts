@@ -1,0 +1,218 @@
+// The course page's side of the sandbox: one hidden opaque-origin iframe per page, fed with the worker
+// bundle's source text (an opaque origin cannot load a same-site worker URL itself). Every message that comes
+// back is checked for its source and parsed with the protocol schemas before anything uses it.
+import workerUrl from './worker.ts?worker&url';
+import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
+import { toPlain } from '../../graders/lib/plain';
+import { transpile } from './transpile';
+import { FromFrameSchema, type CallRequest, type FromFrame, type ToFrame } from './protocol';
+
+/** A console line printed by the learner's code. */
+export interface LogLine {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  text: string;
+}
+
+/** The learner's file could not be loaded (syntax error, throw at top level, endless top-level loop). */
+export interface LoadFailure {
+  message: string;
+  line?: number;
+  column?: number;
+  timeout?: boolean;
+}
+
+/** One run of one learner file: a LearnerHost for the grader, plus the names the file exports. */
+export interface RunSession {
+  host: LearnerHost;
+  /**
+   * Runs several calls in one message exchange, in order. The result has one outcome per call, or fewer when a
+   * call was stopped (its outcome is the last one; the calls after it did not run).
+   */
+  batch(calls: CallRequest[]): Promise<CallOutcome[]>;
+  /** Outcomes of the `first` calls given to `start`, with the same shape as `batch`'s. */
+  first: Promise<CallOutcome[]>;
+  exports: string[];
+  /** Ends the run: the worker is terminated and a fresh one is prepared for the next run. */
+  end(): void;
+}
+
+/** Extra time the page waits beyond a call's limit before deciding the frame itself is gone. */
+const FRAME_GRACE_MS = 2500;
+
+type Waiter = (m: FromFrame | null) => void;
+
+class Sandbox {
+  private frame!: HTMLIFrameElement;
+  private runSeq = 0;
+  private callSeq = 0;
+  private waiters = new Map<string, Waiter>();
+  private logSinks = new Map<number, (l: LogLine) => void>();
+  private source: Promise<string>;
+  ready!: Promise<void>;
+
+  constructor() {
+    // Fetched once from the site itself; the frame turns it into a Blob URL.
+    this.source = fetch(workerUrl).then((r) => {
+      if (!r.ok) throw new Error(`could not load the code runner (${r.status})`);
+      return r.text();
+    });
+    window.addEventListener('message', (e) => this.receive(e));
+    this.boot();
+  }
+
+  /** Creates (or re-creates, after a crash) the frame and waits until its first worker is warm. */
+  private boot(): void {
+    this.frame?.remove();
+    for (const w of this.waiters.values()) w(null);
+    this.waiters.clear();
+    const f = document.createElement('iframe');
+    f.setAttribute('sandbox', 'allow-scripts');
+    f.src = `${import.meta.env.BASE_URL.replace(/\/$/, '')}/sandbox.html`;
+    f.title = 'code sandbox';
+    f.tabIndex = -1;
+    f.setAttribute('aria-hidden', 'true');
+    f.hidden = true;
+    this.frame = f;
+    this.ready = (async () => {
+      // The dev server serves workers as ES modules that import other files; the sandbox needs the one-file
+      // build of the worker, so Run works in the built site only.
+      if (import.meta.env.DEV) throw new Error('Run works in the built site (npm run build && npm run preview), not under the dev server');
+      const readyMsg = this.wait('ready', 15_000);
+      document.body.append(f);
+      if (!(await readyMsg)) throw new Error('the code sandbox did not start');
+      const warm = this.wait('warm', 15_000);
+      this.post({ type: 'init', workerSource: await this.source });
+      if (!(await warm)) throw new Error('the code sandbox did not start its worker');
+    })();
+    this.ready.catch(() => {});
+  }
+
+  private post(m: ToFrame): void {
+    this.frame.contentWindow?.postMessage(m, '*');
+  }
+
+  private postTransfer(m: ToFrame, transfer: Transferable[]): void {
+    this.frame.contentWindow?.postMessage(m, '*', transfer);
+  }
+
+  private receive(e: MessageEvent): void {
+    // Untrusted: accept only messages from our own frame, in the shape we expect.
+    if (!this.frame || e.source !== this.frame.contentWindow) return;
+    this.accept(e.data);
+  }
+
+  /** The key a waiter is filed under for a message, read from its raw fields (before parsing). */
+  private keyOf(d: unknown): string | null {
+    if (!d || typeof d !== 'object') return null;
+    const m = d as { type?: unknown; runId?: unknown; callId?: unknown };
+    if (m.type === 'outcomes') return `outcome:${String(m.runId)}:${String(m.callId)}`;
+    if (m.type === 'loaded' || m.type === 'load-error') return `load:${String(m.runId)}`;
+    return typeof m.type === 'string' ? m.type : null;
+  }
+
+  /** Parses a message from the frame (or the run's port) and hands it to whoever waits for it. */
+  private accept(data: unknown): void {
+    // Results come twice (port and frame); the second copy finds no waiter and is dropped before parsing.
+    const key = this.keyOf(data);
+    if (key === null || (key !== 'log' && !this.waiters.has(key))) return;
+    const parsed = FromFrameSchema.safeParse(data);
+    if (!parsed.success) return;
+    const m = parsed.data;
+    if (m.type === 'log') {
+      this.logSinks.get(m.runId)?.(m);
+      return;
+    }
+    const w = this.waiters.get(key);
+    if (w) {
+      this.waiters.delete(key);
+      w(m);
+    }
+  }
+
+  /** Resolves with the message filed under `key`, or null after `ms` (or when the frame is rebuilt). */
+  private wait(key: string, ms: number): Promise<FromFrame | null> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(key);
+        resolve(null);
+      }, ms);
+      this.waiters.set(key, (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    });
+  }
+
+  /**
+   * Loads `code` (TypeScript) into a fresh worker; resolves with a session, or with why the file could not be
+   * loaded. The `first` calls are built right after the code is sent (so building them overlaps the worker's
+   * loading) and sent without waiting for the load to finish; their outcomes are `session.first`.
+   */
+  async start(ts: string, timeLimitMs: number, onLog: (l: LogLine) => void, first: () => CallRequest[] = () => []): Promise<RunSession | LoadFailure> {
+    const [js] = await Promise.all([transpile(ts), this.ready]);
+    if (!js.ok) return { message: `your file is not valid TypeScript: ${js.message}`, line: js.line, column: js.column };
+    const code = js.js;
+    const runId = ++this.runSeq;
+    this.logSinks.set(runId, onLog);
+    const loaded = this.wait(`load:${runId}`, timeLimitMs + FRAME_GRACE_MS);
+    performance.mark('amm:post-load');
+    // A direct line from the run's first worker: its answers skip the frame (the frame's copies follow).
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e) => {
+      if (e.data && typeof e.data === 'object') this.accept({ ...(e.data as object), runId });
+    };
+    this.postTransfer({ type: 'load', runId, code, timeLimitMs, port: channel.port2 }, [channel.port2]);
+    let firstOutcomes: Promise<CallOutcome[]> = Promise.resolve([]);
+    const batch = async (calls: CallRequest[]): Promise<CallOutcome[]> => {
+      if (calls.length === 0) return [];
+      const callId = ++this.callSeq;
+      const answer = this.wait(`outcome:${runId}:${callId}`, timeLimitMs * (calls.length + 1) + FRAME_GRACE_MS);
+      this.post({ type: 'batch', runId, callId, calls, timeLimitMs });
+      const r = await answer;
+      if (r?.type === 'outcomes') for (const [k, v] of Object.entries(r.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
+      if (!r || r.type !== 'outcomes') {
+        this.boot();
+        return [{ kind: 'crash', message: 'the code sandbox stopped answering (it probably ran out of memory); it has been restarted' }];
+      }
+      // Trusted copies: the values came from the learner's realm.
+      return r.outcomes.slice(0, calls.length).map((o) => (o.kind === 'return' ? { kind: 'return', value: toPlain(o.value), alloc: o.alloc } : o));
+    };
+    // The frame queues this batch until the code has loaded (and fails it if loading fails).
+    const calls = first();
+    if (calls.length) firstOutcomes = batch(calls);
+    const m = await loaded;
+    const end = () => {
+      this.post({ type: 'end', runId });
+      channel.port1.close();
+      // Late log lines of an ended run are dropped.
+      setTimeout(() => this.logSinks.delete(runId), 0);
+    };
+    if (!m) {
+      this.boot();
+      return { message: 'the code sandbox stopped answering while loading your file; it has been restarted' };
+    }
+    if (m.type === 'load-error') {
+      end();
+      return { message: m.message, line: m.line, column: m.column, timeout: m.timeout };
+    }
+    if (m.type !== 'loaded') return { message: 'unexpected answer from the code sandbox' };
+    // Where the load's time went (frame and worker clocks share the epoch), as marks for the bench.
+    for (const [k, v] of Object.entries(m.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
+    const call = async (fn: string, args: unknown[], options?: CallOptions): Promise<CallOutcome> =>
+      (await batch([{ fn, args, options }]))[0] ?? { kind: 'crash', message: 'the code sandbox gave no answer' };
+    return { host: { call }, batch, first: firstOutcomes, exports: m.exports, end };
+  }
+}
+
+let shared: Sandbox | null = null;
+
+/** The page's sandbox, created on first use; `ready` settles when a worker is warm. */
+export function getSandbox(): Sandbox {
+  shared ??= new Sandbox();
+  return shared;
+}
+
+/** True when `start` failed to load the file. */
+export function isLoadFailure(x: RunSession | LoadFailure): x is LoadFailure {
+  return 'message' in x;
+}

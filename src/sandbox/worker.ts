@@ -1,0 +1,100 @@
+// The worker that runs a learner's file inside the sandbox frame: a fresh one per run, so nothing the code does
+// can leak into later runs. It imports the learner's file (already transpiled to JavaScript by the page's
+// transpile worker) from a Blob URL as an ES module, then executes the calls the (trusted) grader asks for
+// through the grading library's `executeCall`. Kept small so a fresh one starts quickly.
+import { executeCall, thrownMessage, type CallOptions, type CallOutcome, type LearnerModule } from '../../graders/lib/host';
+import { LOG_LIMITS, formatLogArgs } from './log-format';
+
+type Incoming =
+  | { t: 'load'; code: string; port?: MessagePort }
+  | { t: 'batch'; callId: number; calls: { fn: string; args: unknown[]; options?: CallOptions }[] };
+
+/** To the frame, which times every call and relays everything to the page. */
+const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
+/**
+ * A port straight to the page (first worker of a run only): results also go this way, one hop instead of two;
+ * the page takes whichever copy arrives first.
+ */
+let port: MessagePort | null = null;
+const toPage = (m: unknown) => {
+  try {
+    port?.postMessage(m);
+  } catch {
+    // The frame's copy still arrives.
+  }
+};
+
+// console.* of the learner's code goes to the page, capped so a chatty loop cannot flood it.
+let lines = 0;
+let chars = 0;
+let cut = false;
+for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+  console[level] = (...args: unknown[]) => {
+    if (cut) return;
+    if (lines >= LOG_LIMITS.lines || chars >= LOG_LIMITS.chars) {
+      cut = true;
+      post({ t: 'log', level: 'warn', text: '… further output was cut' });
+      return;
+    }
+    const text = formatLogArgs(args);
+    lines++;
+    chars += text.length;
+    post({ t: 'log', level, text });
+  };
+}
+
+let mod: LearnerModule | null = null;
+
+const abs = () => performance.timeOrigin + performance.now();
+
+async function load(js: string): Promise<void> {
+  const timing: Record<string, number> = { workerLoad: abs() };
+  const url = URL.createObjectURL(new Blob([js], { type: 'text/javascript' }));
+  try {
+    mod = (await import(/* @vite-ignore */ url)) as LearnerModule;
+  } catch (e) {
+    const message = thrownMessage(e);
+    const hint = /resolve module specifier|Failed to fetch dynamically imported/i.test(message)
+      ? ' — exercises must be self-contained: only `import type` is allowed'
+      : '';
+    post({ t: 'load-error', message: `your file threw while loading: ${message}${hint}` });
+    toPage({ type: 'load-error', message: `your file threw while loading: ${message}${hint}` });
+    return;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+  timing.workerLoaded = abs();
+  post({ t: 'loaded', exports: Object.keys(mod), timing });
+  toPage({ type: 'loaded', exports: Object.keys(mod), timing });
+}
+
+/** Answers one call; the frame times each call between these answers. Returns the outcome as sent. */
+function answer(outcome: CallOutcome): CallOutcome {
+  try {
+    post({ t: 'item', outcome });
+    return outcome;
+  } catch (err) {
+    // toPlain already made the value cloneable; this is a last guard against a value that still is not.
+    const bad: CallOutcome = { kind: 'throw', message: `the returned value cannot be sent back: ${thrownMessage(err)}` };
+    post({ t: 'item', outcome: bad });
+    return bad;
+  }
+}
+
+let loading: Promise<void> = Promise.resolve();
+
+self.onmessage = async (e: MessageEvent<Incoming>) => {
+  const m = e.data;
+  if (m.t === 'load') {
+    port = m.port ?? null;
+    loading = load(m.code);
+  } else if (m.t === 'batch') {
+    // The frame sends the first batch together with the code; it runs as soon as the code has loaded.
+    await loading;
+    if (!mod) return; // the frame has been told why (load-error) and answers the batch itself
+    const outcomes: CallOutcome[] = [];
+    const start = abs();
+    for (const c of m.calls) outcomes.push(answer(executeCall(mod, c.fn, c.args, c.options)));
+    toPage({ type: 'outcomes', callId: m.callId, outcomes, timing: { workerBatch: start, workerBatchDone: abs() } });
+  }
+};

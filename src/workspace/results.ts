@@ -1,0 +1,171 @@
+// Shows a Run's report: a one-line summary (announced through the aria-live status), a load failure, the
+// recognised mistakes, then every test per part with its sentence, message, expected/actual tensors (mismatches
+// highlighted, worst index marked) and, for attention weights, the learner's map beside the reference one.
+import type { GradeResult, TestResult } from '../../graders/lib/result';
+import type { LogLine } from '../sandbox/host';
+import type { RunReport } from './runner';
+import type { WorkspaceData } from './data';
+import { cellText, heatmap, isWeightMatrix, renderValue } from './tensor-view';
+
+const PART_TITLE = { a: 'Part (a) — shapes', b: 'Part (b) — numbers', c: 'Part (c) — concept question' } as const;
+const ICON = { pass: '✓', fail: '✗', error: '⚠', timeout: '⏱' } as const;
+const WORD = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'stopped' } as const;
+/** How many failing tests are opened (and drawn) at once; the rest draw when opened. */
+const OPEN_FAILURES = 3;
+
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};
+
+/** The summary sentence of a result, e.g. "Part (a): 5/5 passed · Part (b): 20/27 passed · … — 7.2 of 10 points". */
+export function summarize(r: GradeResult): string {
+  const part = (p: 'a' | 'b' | 'c') => {
+    const s = r.parts[p];
+    if (p === 'c') return `Part (c): ${s.passed === s.total && s.total > 0 ? 'passed' : 'not passed — answer the concept question below'}`;
+    return `Part (${p}): ${s.passed} of ${s.total} tests passed`;
+  };
+  const mistakes = r.diagnoses.length ? ` Recognised mistake: ${r.diagnoses.map((d) => d.mistake).join(', ')}.` : '';
+  return `${part('a')} · ${part('b')} · ${part('c')} — ${r.total.points} of ${r.total.maxPoints} points.${mistakes}`;
+}
+
+/** Allocation and timing errors read better with a word on memory. */
+function explainMessage(m: string): string {
+  if (/allocation failed|Invalid array length|Invalid typed array length|out of memory/i.test(m)) return `${m} — your code asked for more memory than the browser allows (a huge or endless array?)`;
+  if (/was stopped after \d+ ms/.test(m)) return `${m} (Or an array that keeps growing until memory runs out.)`;
+  return m;
+}
+
+function sectionLink(data: WorkspaceData, section: string): HTMLElement {
+  const href = data.sectionHref[section];
+  if (!href) return el('span', undefined, `section ${section}`);
+  const a = el('a', undefined, `section ${section}`);
+  a.href = href;
+  return a;
+}
+
+/** The body of one test: message, diagnosis, worst index, tensors, heatmaps, case details. */
+function testBody(t: TestResult, data: WorkspaceData): DocumentFragment {
+  const f = document.createDocumentFragment();
+  if (t.message) f.append(el('p', 'amm-test__message', explainMessage(t.message)));
+  if (t.diagnosis) {
+    const d = el('p', 'amm-test__diagnosis');
+    d.dataset.mistake = t.diagnosis.mistake;
+    // The grader's sentence may already end in "— see 5.1"; the link replaces that ending.
+    const sentence = t.diagnosis.message.replace(/\s*[—–-]\s*see\s+(section\s+)?\d+\.\d+\.?\s*$/i, '');
+    d.append(el('strong', undefined, `Recognised mistake “${t.diagnosis.mistake}”: `), `${sentence} — see `, sectionLink(data, t.diagnosis.section), '.');
+    f.append(d);
+  }
+  if (t.worst) {
+    const w = el('p', 'amm-test__worst');
+    w.textContent = `Worst index [${t.worst.index.join(', ')}]: expected ${cellText(t.worst.expected)}, got ${cellText(t.worst.actual)}${t.worst.diff !== null ? ` (off by ${cellText(t.worst.diff)})` : ''}.`;
+    f.append(w);
+  }
+  if (t.leaks.length) f.append(el('p', 'amm-test__leaks', `Hidden positions that received weight: ${t.leaks.map((i) => `[${i.join(', ')}]`).join(' ')}`));
+  if (t.part !== 'c' && (t.expected !== null || t.actual !== null)) {
+    const pair = el('div', 'amm-test__pair');
+    if (t.actual !== null) pair.append(renderValue(t.actual, 'yours', t.expected ?? undefined, t.worst?.index ?? null, t.leaks));
+    if (t.expected !== null) pair.append(renderValue(t.expected, 'expected', t.actual ?? undefined, t.worst?.index ?? null));
+    f.append(pair);
+    if (isWeightMatrix(t.expected)) {
+      const maps = el('div', 'amm-test__maps');
+      if (isWeightMatrix(t.actual) || (Array.isArray(t.actual) && Array.isArray(t.actual[0]))) maps.append(heatmap(t.actual as unknown[][], 'your attention map', t.expected));
+      maps.append(heatmap(t.expected, 'reference attention map'));
+      f.append(maps);
+    }
+  }
+  const facts: string[] = [];
+  if (t.shrunk) facts.push(`shrunk to ${t.shrunk.describe}`);
+  if (t.seed !== null) facts.push(`seed ${t.seed}`);
+  if (t.alloc) facts.push(`peak allocation ${t.alloc.peakWhat}`);
+  facts.push(`${t.durationMs.toFixed(1)} ms`);
+  f.append(el('p', 'amm-test__facts', facts.join(' · ')));
+  return f;
+}
+
+function testItem(t: TestResult, data: WorkspaceData, open: boolean): HTMLLIElement {
+  const li = el('li', `amm-test is-${t.status}`);
+  li.dataset.test = t.id;
+  li.dataset.status = t.status;
+  const det = el('details');
+  const sum = el('summary');
+  sum.append(el('span', 'amm-test__icon', ICON[t.status]), el('span', 'amm-visually-hidden', `${WORD[t.status]}: `), t.title);
+  if (t.diagnosis) sum.append(el('span', 'amm-test__tag', t.diagnosis.mistake));
+  det.append(sum);
+  let drawn = false;
+  const draw = () => {
+    if (drawn) return;
+    drawn = true;
+    det.append(testBody(t, data));
+  };
+  if (open) {
+    det.open = true;
+    draw();
+  } else det.addEventListener('toggle', draw);
+  li.append(det);
+  return li;
+}
+
+/** Renders a report into the workspace; returns the summary sentence (for the aria-live status). */
+export function renderReport(root: HTMLElement, report: RunReport, data: WorkspaceData): string {
+  const box = root.querySelector<HTMLElement>('[data-results]')!;
+  box.replaceChildren();
+  const heading = root.querySelector('.amm-ws__title')?.tagName === 'H3' ? 'h4' : 'h3';
+  if (report.loadFailure) {
+    const lf = report.loadFailure;
+    const where = lf.line ? ` (line ${lf.line}${lf.column ? `, column ${lf.column}` : ''})` : '';
+    const p = el('div', 'amm-results__load-error');
+    p.append(el('strong', undefined, lf.timeout ? 'Stopped: ' : 'Your file could not be run: '), lf.message + where);
+    box.append(p);
+    return `Your file could not be run: ${lf.message}${where}`;
+  }
+  const r = report.result!;
+  const summary = summarize(r);
+  const head = el('p', `amm-results__summary ${r.allPassed ? 'is-pass' : 'is-fail'}`, summary);
+  head.append(el('span', 'amm-results__time', ` (${report.ms.toFixed(0)} ms, seed ${r.seed})`));
+  box.append(head);
+  if (r.diagnoses.length) {
+    const ul = el('ul', 'amm-results__diagnoses');
+    for (const d of r.diagnoses) {
+      const li = el('li');
+      li.dataset.mistake = d.mistake;
+      li.append(el('strong', undefined, d.mistake), ` — in ${d.count} ${d.count === 1 ? 'test' : 'tests'}; revisit `, sectionLink(data, d.section));
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+  let opened = 0;
+  for (const part of ['a', 'b', 'c'] as const) {
+    const tests = r.tests.filter((t) => t.part === part);
+    const s = r.parts[part];
+    const sec = el('section', 'amm-results__part');
+    sec.dataset.part = part;
+    sec.append(el(heading, undefined, `${PART_TITLE[part]}: ${s.passed} of ${s.total} passed (${s.points} of ${s.maxPoints} points)`));
+    const ul = el('ul', 'amm-results__tests');
+    for (const t of tests) {
+      const open = t.status !== 'pass' && opened < OPEN_FAILURES;
+      if (open) opened++;
+      ul.append(testItem(t, data, open));
+    }
+    sec.append(ul);
+    box.append(sec);
+  }
+  return summary;
+}
+
+/** Appends one console line of the learner's code. */
+export function appendLog(root: HTMLElement, line: LogLine): void {
+  const sec = root.querySelector<HTMLElement>('[data-console]')!;
+  sec.hidden = false;
+  const span = el('span', `amm-log is-${line.level}`, line.text + '\n');
+  sec.querySelector('pre')!.append(span);
+}
+
+/** Empties the console before a Run. */
+export function clearLog(root: HTMLElement): void {
+  const sec = root.querySelector<HTMLElement>('[data-console]')!;
+  sec.querySelector('pre')!.replaceChildren();
+  sec.hidden = true;
+}

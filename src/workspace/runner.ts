@@ -1,0 +1,184 @@
+// One Run: load the exercise's grader (trusted, on the page), load the learner's file into a fresh sandboxed
+// worker, let the grader call the learner's functions through the sandbox one test at a time, then score.
+import type { Case, Grader, TestDef } from '../../graders/lib/define';
+import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
+import type { CallRequest } from '../sandbox/protocol';
+import { assemble, gradeConcept, runTest } from '../../graders/lib/run';
+import { GradeResult, type Answers, type TestResult } from '../../graders/lib/result';
+import { DEFAULT_TIME_LIMIT_MS } from './limits';
+import { LOG_LIMITS } from '../sandbox/log-format';
+import { transpile } from '../sandbox/transpile';
+import { getSandbox, isLoadFailure, type LoadFailure, type LogLine, type RunSession } from '../sandbox/host';
+
+const graderCache = new Map<string, Grader>();
+const graderModules = import.meta.glob<{ grader: Grader }>('../../graders/[0-9][0-9]-*.ts');
+
+/** A whole Run never takes longer than this; later tests are reported as not run. */
+export const RUN_BUDGET_MS = 30_000;
+
+/** Loads the grader of exercise `id` ("01"); its code is split per exercise and fetched on first use. */
+export async function loadGrader(id: string): Promise<Grader> {
+  const key = Object.keys(graderModules).find((k) => k.includes(`/graders/${id}-`));
+  if (!key) throw new Error(`no grader for exercise ${id}`);
+  return (await graderModules[key]()).grader;
+}
+
+/** What one Run produced. */
+export interface RunReport {
+  /** The graded result (null when the file could not be loaded at all). */
+  result: GradeResult | null;
+  loadFailure: LoadFailure | null;
+  logs: LogLine[];
+  /** Wall time from Run to verdict. */
+  ms: number;
+}
+
+/** A test the runner did not start because the same function was already stopped (or the run budget is spent). */
+function notRun(t: { id: string; part: 'a' | 'b'; title: string; seed: number | null }, why: string): TestResult {
+  return {
+    id: t.id, part: t.part, title: t.title, seed: t.seed, status: 'timeout', message: why,
+    expected: null, actual: null, worst: null, leaks: [], diagnosis: null, shrunk: null, alloc: null, durationMs: 0,
+  };
+}
+
+/** A stable key of a call, with non-finite numbers kept apart from null. */
+function callKey(fn: string, args: unknown[], options?: CallOptions): string {
+  return JSON.stringify([fn, args, options ?? null], (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
+}
+
+/**
+ * A test whose case for its own params is built once: the case is made here to send its call ahead, and again
+ * by runTest; `make` is a pure function of (params, seed), and the engine's reference values are the costly part.
+ */
+function memoMake(t: TestDef): TestDef {
+  let made: Case | null = null;
+  return {
+    ...t,
+    make(params, seed) {
+      if (params !== t.params || seed !== (t.seed ?? 0)) return t.make(params, seed);
+      return (made ??= t.make(params, seed));
+    },
+  };
+}
+
+/** The first call of every test, deduplicated: several tests often check different fields of the same call. */
+function firstCalls(defs: TestDef[]): Map<string, CallRequest> {
+  const requests = new Map<string, CallRequest>();
+  for (const t of defs) {
+    try {
+      const c = t.make(t.params, t.seed ?? 0);
+      const options = c.probeAlloc ? { probeAlloc: true } : undefined;
+      requests.set(callKey(c.fn, c.args, options), { fn: c.fn, args: c.args, options });
+    } catch {
+      // A grader bug surfaces when runTest makes the case again.
+    }
+  }
+  return requests;
+}
+
+/**
+ * A host that answers the calls sent ahead with the code (one exchange with the sandbox for most of a Run) and
+ * sends any others (shrinking, calls after a stop) one by one.
+ */
+async function prefetched(keys: string[], session: RunSession): Promise<LearnerHost> {
+  const outcomes = await session.first;
+  const answered = new Map<string, CallOutcome>();
+  // A stopped batch answers only up to the stop; later calls go to the sandbox again.
+  outcomes.forEach((o, i) => answered.set(keys[i], o));
+  return {
+    call(fn, args, options) {
+      const hit = answered.get(callKey(fn, args, options));
+      return hit ? structuredClone(hit) : session.host.call(fn, args, options);
+    },
+  };
+}
+
+/** Grades `code` for exercise `id`; never throws for anything the learner's code does. */
+export async function runExercise(
+  id: string,
+  code: string,
+  answers: Answers,
+  options: { timeLimitMs?: number; seed?: number; onLog?: (l: LogLine) => void } = {},
+): Promise<RunReport> {
+  const t0 = performance.now();
+  const logs: LogLine[] = [];
+  const grader = graderCache.get(id) ?? (await loadGrader(id));
+  graderCache.set(id, grader);
+  const limit = options.timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  performance.mark('amm:run');
+  const defs = grader.tests(seed).map(memoMake);
+  let requests = new Map<string, CallRequest>();
+  const session = await getSandbox().start(
+    code,
+    limit,
+    (l) => {
+      // The worker caps console output, but learner code can post to its frame directly: cap here too.
+      if (logs.length > LOG_LIMITS.lines) return;
+      logs.push(l);
+      options.onLog?.(l);
+    },
+    () => {
+      requests = firstCalls(defs);
+      return [...requests.values()];
+    },
+  );
+  if (isLoadFailure(session)) return { result: null, loadFailure: session, logs, ms: performance.now() - t0 };
+  const tests: TestResult[] = [];
+  const stopped = new Set<string>();
+  performance.mark('amm:loaded');
+  try {
+    const host = await prefetched([...requests.keys()], session);
+    performance.mark('amm:called');
+    for (const t of defs) {
+      const fn = stopped.size ? t.make(t.params, t.seed ?? 0).fn : '';
+      if (stopped.has(fn)) {
+        tests.push(notRun(t, `not run: ${fn}() was already stopped in an earlier test`));
+        continue;
+      }
+      if (performance.now() - t0 > RUN_BUDGET_MS) {
+        tests.push(notRun(t, `not run: this Run already took longer than ${RUN_BUDGET_MS / 1000} s`));
+        continue;
+      }
+      const r = await runTest(grader, t, host);
+      if (r.status === 'timeout') stopped.add(t.make(t.params, t.seed ?? 0).fn);
+      tests.push(r);
+    }
+  } finally {
+    session.end();
+  }
+  performance.mark('amm:graded');
+  tests.push(gradeConcept(grader, answers));
+  // Produced on this page by trusted code; checked against the schema before it is stored (see `checkResult`).
+  const result = assemble(grader, seed, tests, answers);
+  return { result, loadFailure: null, logs, ms: performance.now() - t0 };
+}
+
+/** Checks a result against the grading library's schema before it is stored or exported. */
+export function checkResult(r: GradeResult): GradeResult {
+  return GradeResult.parse(r);
+}
+
+/** Starts the sandbox and fetches the grader ahead of the first Run, so that Run is quick. */
+export function prewarm(id: string, starter: string): void {
+  void getSandbox().ready.catch(() => {});
+  // Warms sucrase's code in the transpile worker.
+  void transpile(starter);
+  void loadGrader(id)
+    .then((g) => {
+      graderCache.set(id, g);
+      // Builds every case once while the learner reads, so the engine's code is warm for the first Run.
+      const warmUp = () => {
+        for (const t of g.tests(1)) {
+          try {
+            t.make(t.params, t.seed ?? 0);
+          } catch {
+            /* reported by a real Run */
+          }
+        }
+      };
+      if ('requestIdleCallback' in globalThis) requestIdleCallback(warmUp, { timeout: 2000 });
+      else setTimeout(warmUp, 200);
+    })
+    .catch(() => {});
+}

@@ -1,0 +1,89 @@
+// The submission file a learner exports for their instructor, and imports to restore their work elsewhere.
+// Shared with the instructor's batch grading: the instructor grades `code` and `answers` again; the browser's own
+// results travel along only as information (a learner's browser is not a trusted grader).
+//
+// Format (version 1), one JSON object:
+//   format        "attention-mechanism-math/submission"
+//   version       1 — bump on any incompatible change; readers must reject versions they do not know
+//   learner       the name or student id the learner typed
+//   courseVersion the course's package version the work was done against (e.g. "0.1.0")
+//   exportedAt    ISO 8601 time of export
+//   exercises     keyed by exercise id ("01" … "10"); only exercises the learner touched appear:
+//     code          the learner's TypeScript file, exactly as written
+//     answers.c     chosen option id of the part (c) concept question, or null
+//     answers.freeText  the free-text answer of part (c) ("" when empty)
+//     browser       informational: { informational: true, attempts, partsPassed: {a,b,c}, result: GradeResult | null }
+import { z } from 'zod';
+import { GradeResult } from '../../graders/lib/result';
+
+/** Identifies the file type. */
+export const SUBMISSION_FORMAT = 'attention-mechanism-math/submission' as const;
+/** Current version of the submission format. */
+export const SUBMISSION_VERSION = 1 as const;
+
+/** Exercise ids as folders number them: "01" … "99". */
+export const ExerciseId = z.string().regex(/^\d\d$/, 'an exercise id like "01"');
+
+/** What the learner's browser saw; never used as the grade. */
+export const BrowserResults = z
+  .object({
+    /** Always true: marks these results as computed by the learner's own browser. */
+    informational: z.literal(true),
+    /** Runs made in this browser. */
+    attempts: z.number().int().nonnegative(),
+    /** Parts that passed at least once in this browser. */
+    partsPassed: z.object({ a: z.boolean(), b: z.boolean(), c: z.boolean() }).strict(),
+    /** The result of the last Run (grading library schema), or null when the learner never ran the code. */
+    result: GradeResult.nullable(),
+  })
+  .strict();
+
+/** One exercise of a submission. */
+export const SubmissionExercise = z
+  .object({
+    code: z.string().max(200_000),
+    answers: z.object({ c: z.string().max(200).nullable(), freeText: z.string().max(20_000) }).strict(),
+    browser: BrowserResults,
+  })
+  .strict();
+export type SubmissionExercise = z.infer<typeof SubmissionExercise>;
+
+/** A whole submission file. */
+export const Submission = z
+  .object({
+    format: z.literal(SUBMISSION_FORMAT),
+    version: z.literal(SUBMISSION_VERSION),
+    learner: z.string().trim().min(1, 'the learner name or id is empty').max(200),
+    courseVersion: z.string().min(1).max(50),
+    exportedAt: z.iso.datetime(),
+    exercises: z.record(ExerciseId, SubmissionExercise),
+  })
+  .strict();
+export type Submission = z.infer<typeof Submission>;
+
+/** Parses a submission file's text; returns the submission or one readable sentence saying what is wrong. */
+export function parseSubmission(text: string): { ok: true; value: Submission } | { ok: false; error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, error: 'this file is not JSON, so it is not a submission file' };
+  }
+  if (!raw || typeof raw !== 'object' || (raw as { format?: unknown }).format !== SUBMISSION_FORMAT) {
+    return { ok: false, error: 'this JSON file is not a submission file of this course' };
+  }
+  const v = (raw as { version?: unknown }).version;
+  if (v !== SUBMISSION_VERSION) return { ok: false, error: `this submission file has version ${String(v)}; this course reads version ${SUBMISSION_VERSION}` };
+  const r = Submission.safeParse(raw);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    return { ok: false, error: `the submission file is damaged: ${first.path.join('.') || 'file'}: ${first.message}` };
+  }
+  return { ok: true, value: r.data };
+}
+
+/** A file name for a submission: "attention-math-<learner>-<date>.json". */
+export function submissionFileName(s: Submission): string {
+  const who = s.learner.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'learner';
+  return `attention-math-${who}-${s.exportedAt.slice(0, 10)}.json`;
+}

@@ -1,0 +1,282 @@
+// The exercise workspace in real Chromium: every exercise's reference solution passes, every known mistake is
+// named, learner code is sandboxed and time-limited, and the learner's work survives reload, export/import,
+// reset and the solution reveal.
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSession, type Session } from './harness';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One exercise folder as the tests need it. */
+interface Ex {
+  id: string;
+  slug: string;
+  solution: string;
+  starter: string;
+  correct: string;
+  mistakes: { name: string; code: string }[];
+}
+
+const exercises: Ex[] = readdirSync(join(root, 'exercises'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && /^\d\d-/.test(d.name) && existsSync(join(root, 'exercises', d.name, 'meta.json')))
+  .map((d) => {
+    const dir = join(root, 'exercises', d.name);
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    const mdir = join(dir, 'mistakes');
+    return {
+      id: meta.id,
+      slug: meta.slug,
+      solution: readFileSync(join(dir, 'solution.ts'), 'utf8'),
+      starter: readFileSync(join(dir, 'starter.ts'), 'utf8'),
+      correct: meta.concept.choices.find((c: { correct: boolean }) => c.correct).id,
+      mistakes: existsSync(mdir)
+        ? readdirSync(mdir).filter((f) => f.endsWith('.ts')).sort().map((f) => ({ name: f.replace(/\.ts$/, ''), code: readFileSync(join(mdir, f), 'utf8') }))
+        : [],
+    };
+  })
+  .sort((a, b) => a.id.localeCompare(b.id));
+
+let s: Session;
+beforeAll(async () => {
+  s = await openSession();
+  s.page.on('dialog', (d) => void d.accept());
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+/** Opens an exercise page and waits until Monaco holds the code. */
+async function open(ex: Ex) {
+  await s.goto(`/exercises/${ex.slug}/`);
+  await s.page.locator(`[data-amm-ws="${ex.id}"]`).scrollIntoViewIfNeeded();
+  await s.page.locator(`[data-amm-ws="${ex.id}"][data-editor="monaco"]`).waitFor({ timeout: 30_000 });
+}
+const ws = (ex: Ex) => s.page.locator(`[data-amm-ws="${ex.id}"]`);
+const setCode = (ex: Ex, code: string) => s.page.evaluate(([id, c]) => window.__amm!.setCode(id, c), [ex.id, code] as const);
+const getCode = (ex: Ex) => s.page.evaluate((id) => window.__amm!.getCode(id), ex.id);
+
+/** Presses Run and waits for this Run's verdict. */
+async function run(ex: Ex, timeout = 20_000) {
+  const before = Number((await ws(ex).getAttribute('data-runs')) ?? 0);
+  await ws(ex).locator('[data-action="run"]').click();
+  await s.page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') ?? 0) > n, [ex.id, before] as const, { timeout });
+}
+const statuses = (ex: Ex, part: string) => ws(ex).locator(`[data-results] section[data-part="${part}"] li[data-status]`).evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`));
+
+describe('exercise workspace', () => {
+  it('finds the exercises', () => {
+    expect(exercises.length).toBeGreaterThan(0);
+  });
+
+  for (const ex of exercises) {
+    it(`exercise ${ex.id}: the reference solution passes (a) and (b), the right choice passes (c)`, async () => {
+      await open(ex);
+      await ws(ex).locator(`[data-choice="${ex.correct}"] input`).check();
+      await setCode(ex, ex.solution);
+      await run(ex);
+      for (const part of ['a', 'b']) {
+        const st = await statuses(ex, part);
+        expect(st.length).toBeGreaterThan(0);
+        expect(st.filter((x) => !x.endsWith(':pass'))).toEqual([]);
+      }
+      expect(await statuses(ex, 'c')).toEqual(['c.concept:pass']);
+      await expect(ws(ex).getAttribute('data-verdict')).resolves.toBe('pass');
+      await expect(ws(ex).locator('[data-live]').textContent()).resolves.toMatch(/Part \(a\): (\d+) of \1 tests passed/);
+      // Progress: header, sidebar mark.
+      await expect(ws(ex).locator('[data-progress] [data-part="b"]').textContent()).resolves.toContain('passed');
+      expect(await s.page.locator(`nav.sidebar a.is-passed[href$="/exercises/${ex.slug}/"]`).count()).toBe(1);
+    });
+
+    it(`exercise ${ex.id}: each known mistake is named by the diagnosis`, async () => {
+      await open(ex);
+      const missed: string[] = [];
+      for (const m of ex.mistakes) {
+        await setCode(ex, m.code);
+        await run(ex);
+        const named = await ws(ex).locator(`[data-results] [data-mistake="${m.name}"]`).count();
+        if (named === 0) missed.push(m.name);
+      }
+      expect(missed).toEqual([]);
+    });
+  }
+
+  const ex = exercises[0];
+
+  it('stops an endless loop with a message, keeps the page responsive, and the next Run works', async () => {
+    await open(ex);
+    const loop = ex.starter.replace(/throw new Error\(.*\);/g, 'while (true) {}');
+    expect(loop).toContain('while (true)');
+    await setCode(ex, loop);
+    const t0 = Date.now();
+    await ws(ex).locator('[data-action="run"]').click();
+    await s.page.waitForTimeout(500);
+    // The page answers while the learner's loop spins in the sandbox worker.
+    const p0 = Date.now();
+    await s.page.evaluate(() => 1 + 1);
+    expect(Date.now() - p0).toBeLessThan(500);
+    await s.page.waitForFunction((id) => document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') === '1', ex.id, { timeout: 30_000 });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    const timeouts = await ws(ex).locator('li[data-status="timeout"]').count();
+    expect(timeouts).toBeGreaterThan(0);
+    await expect(ws(ex).locator('li[data-status="timeout"] .amm-test__message').first().textContent()).resolves.toMatch(/stopped after \d+ ms — is there an endless loop\?/);
+    await setCode(ex, ex.solution);
+    await run(ex);
+    await expect(ws(ex).locator('section[data-part="b"] li[data-status]:not([data-status="pass"])').count()).resolves.toBe(0);
+  });
+
+  it('runaway memory ends the call with a message about memory', async () => {
+    await open(ex);
+    const names = [...ex.starter.matchAll(/export function (\w+)/g)].map((m) => m[1]);
+    const greedy = names.map((n) => `export function ${n}(): any { return new Float64Array(2 ** 33); }`).join('\n');
+    await setCode(ex, greedy);
+    await run(ex);
+    await expect(ws(ex).locator('li[data-status="error"] .amm-test__message').first().textContent()).resolves.toMatch(/more memory than the browser allows/);
+  });
+
+  it('storage failures are shown, the code stays in memory and export is offered', async () => {
+    await s.context.addInitScript(() => {
+      if (location.search.includes('quota-test')) {
+        // Only the course's own keys, so Starlight's theme storage is unaffected.
+        const setItem = Storage.prototype.setItem;
+        Storage.prototype.setItem = function (key: string, value: string) {
+          if (key.startsWith('amm.')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          return setItem.call(this, key, value);
+        };
+      }
+    });
+    await s.goto(`/exercises/${ex.slug}/?quota-test`);
+    await ws(ex).scrollIntoViewIfNeeded();
+    await ws(ex).locator('[data-editor="monaco"]').or(s.page.locator(`[data-amm-ws="${ex.id}"][data-editor="monaco"]`)).first().waitFor();
+    const mine = `// unsaved ${Date.now()}\n${ex.starter}`;
+    await setCode(ex, mine);
+    const banner = ws(ex).locator('.amm-ws__storage');
+    await banner.waitFor({ state: 'visible' });
+    await expect(banner.textContent()).resolves.toMatch(/storage is full/);
+    expect(await banner.locator('[data-action="export-now"]').isVisible()).toBe(true);
+    expect(await getCode(ex)).toBe(mine);
+  });
+
+  it('learner code cannot reach fetch, localStorage, document, parent or the site storage', async () => {
+    await open(ex);
+    await s.page.evaluate(() => localStorage.setItem('amm.secret', 'site-only'));
+    const probe = `
+const g = globalThis as any;
+const report: string[] = [];
+report.push('document:' + typeof g.document);
+report.push('localStorage:' + typeof g.localStorage);
+report.push('parent:' + typeof g.parent);
+report.push('cookie:' + typeof g.document?.cookie);
+try { await fetch('/'); report.push('fetch:allowed'); } catch (e) { report.push('fetch:blocked'); }
+try { const x = new g.XMLHttpRequest(); x.open('GET', '/', false); x.send(); report.push('xhr:allowed'); } catch (e) { report.push('xhr:blocked'); }
+try { await new Promise((ok, ko) => { const r = g.indexedDB.open('probe'); r.onsuccess = ok; r.onerror = ko; }); report.push('indexedDB:allowed'); } catch (e) { report.push('indexedDB:blocked'); }
+console.log(report.join(' '));
+export function shapes() { return report; }
+export function attention() { return report; }
+`;
+    await setCode(ex, probe);
+    await run(ex);
+    const out = (await ws(ex).locator('[data-console] pre').textContent()) ?? '';
+    expect(out).toContain('document:undefined');
+    expect(out).toContain('localStorage:undefined');
+    expect(out).toContain('parent:undefined');
+    expect(out).toContain('fetch:blocked');
+    expect(out).toContain('xhr:blocked');
+    expect(out).toContain('indexedDB:blocked');
+    expect(out).not.toContain('site-only');
+    // The sandbox frame itself has an opaque origin: the page cannot see into it either.
+    const frameOrigin = await s.page.evaluate(() => {
+      const f = document.querySelector<HTMLIFrameElement>('iframe[sandbox]');
+      try {
+        return f?.contentWindow?.location.href ?? 'none';
+      } catch {
+        return 'opaque';
+      }
+    });
+    expect(frameOrigin).toBe('opaque');
+    expect(await s.page.locator('iframe[sandbox="allow-scripts"]').count()).toBe(1);
+  });
+
+  it('reload restores the code; reset can be undone; the solution is shown beside the code without changing it', async () => {
+    await open(ex);
+    const mine = `// my attempt ${Date.now()}\n${ex.starter}`;
+    await setCode(ex, mine);
+    await s.page.waitForTimeout(1000);
+    await s.page.reload({ waitUntil: 'load' });
+    // Before Monaco, the fallback textarea already holds the saved code.
+    await expect(s.page.locator(`[data-amm-ws="${ex.id}"] textarea.amm-ws__fallback`).inputValue()).resolves.toBe(mine);
+    await open(ex);
+    expect(await getCode(ex)).toBe(mine);
+
+    await ws(ex).locator('[data-action="reset"]').click();
+    expect(await getCode(ex)).toBe(ex.starter);
+    await ws(ex).locator('[data-action="undo-reset"]').click();
+    expect(await getCode(ex)).toBe(mine);
+
+    await run(ex);
+    await ws(ex).locator('[data-action="reveal"]').click();
+    await ws(ex).locator('[data-solution]:not([hidden]) .monaco-editor').waitFor();
+    expect(await getCode(ex)).toBe(mine);
+    await expect(ws(ex).getAttribute('data-solution')).resolves.toBe('shown');
+    // Monaco renders spaces as no-break spaces.
+    const shown = ((await ws(ex).locator('[data-solution-view]').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    expect(shown).toContain('export function');
+  });
+
+  it('export then import round-trips; a malformed file changes nothing', async () => {
+    await open(ex);
+    const mine = `// exported ${Date.now()}\n${ex.solution}`;
+    await setCode(ex, mine);
+    await ws(ex).locator('[data-submission] summary').click();
+    await ws(ex).locator('[data-learner]').fill('Ada Lovelace');
+    const [download] = await Promise.all([s.page.waitForEvent('download'), ws(ex).locator('[data-action="export"]').click()]);
+    const file = await download.path();
+    const sub = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sub.format).toBe('attention-mechanism-math/submission');
+    expect(sub.version).toBe(1);
+    expect(sub.learner).toBe('Ada Lovelace');
+    expect(sub.exercises[ex.id].code).toBe(mine);
+    expect(sub.exercises[ex.id].browser.informational).toBe(true);
+
+    await setCode(ex, '// something else');
+    await ws(ex).locator('[data-import]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"attention-mechanism-math/submission","version":1}') });
+    await ws(ex).locator('[data-submission-status]', { hasText: 'Nothing was changed' }).waitFor();
+    expect(await getCode(ex)).toBe('// something else');
+
+    await ws(ex).locator('[data-import]').setInputFiles(file);
+    await s.page.waitForFunction(([id, c]) => window.__amm!.getCode(id) === c, [ex.id, mine] as const);
+    await ws(ex).locator('[data-submission-status]', { hasText: 'Imported exercises' }).waitFor();
+  });
+
+  it('the home page counts passed exercises; the sidebar lists every exercise', async () => {
+    await s.goto('/');
+    await expect(s.page.locator('[data-count="exercises"]').textContent()).resolves.not.toBe('0');
+    await s.goto(`/exercises/${exercises[0].slug}/`);
+    for (const e of exercises) expect(await s.page.locator(`nav.sidebar a[href$="/exercises/${e.slug}/"]`).count()).toBe(1);
+  });
+
+  // Lessons embed exercises with <Exercise id="NN" />; the embed shares the saved code with the exercise page.
+  const lessonDir = join(root, 'content', 'lessons');
+  const embed = readdirSync(lessonDir)
+    .filter((f) => f.endsWith('.mdx'))
+    .map((f) => ({ slug: f.replace(/\.mdx$/, ''), id: /<Exercise\s+id="(\d\d)"/.exec(readFileSync(join(lessonDir, f), 'utf8'))?.[1] }))
+    .find((l) => l.id && exercises.some((e) => e.id === l.id));
+  it.skipIf(!embed)('a lesson embeds an exercise workspace that shares the saved code', async () => {
+    const e = exercises.find((x) => x.id === embed!.id)!;
+    await open(e);
+    const mine = `// shared ${Date.now()}\n${e.starter}`;
+    await setCode(e, mine);
+    await s.page.waitForTimeout(800);
+    await s.goto(`/lessons/${embed!.slug}/`);
+    const box = s.page.locator(`[data-amm-ws="${e.id}"]`);
+    await box.scrollIntoViewIfNeeded();
+    await expect(box.locator('textarea.amm-ws__fallback').inputValue()).resolves.toBe(mine);
+  });
+
+  it('logged no console errors (besides the CSP refusals the probe provoked) and sent no request outside localhost', () => {
+    const errors = s.errors.filter((e) => !/Content Security Policy|connect-src|Refused to connect/i.test(e));
+    expect(errors).toEqual([]);
+    expect(s.external).toEqual([]);
+  });
+});

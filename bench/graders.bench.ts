@@ -10,7 +10,8 @@ const RUNS = 30;
 
 export default async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  for (const [id, g] of Object.entries(graders)) {
+  // Integer-like keys ("10") come first in object order; sort so rows read 01…10.
+  for (const [id, g] of Object.entries(graders).sort(([a], [b]) => a.localeCompare(b))) {
     const path = fileURLToPath(new URL(`../exercises/${g.meta.slug}/solution.ts`, import.meta.url));
     const host = inProcessHost(loadLearner(readFileSync(path, 'utf8'), 'solution.ts'));
     const correct = g.meta.concept.choices.find((c) => c.correct)!.id;

@@ -2,6 +2,13 @@
 import { Worker } from 'node:worker_threads';
 import type { CallOptions, CallOutcome, LearnerHost } from '../graders/lib/host';
 
+// The worker is a .ts file. Passing `execArgv: ['--import', <tsx/esm>]` (as instructor/pool.ts does) is not
+// enough under Node 20: the hooks it registers do not apply to a worker's entry module there ("Unknown file
+// extension .ts", so the sandbox died before the first call). A tiny bootstrap registers tsx's ESM hooks inside the
+// worker and then imports the real entry — the same on Node 20, 22 and 24, under tsx or vitest.
+const workerBootstrap = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+  .then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./grade-worker.ts', import.meta.url).href)}); })`;
+
 /** Options of a worker host. */
 export interface WorkerHostOptions {
   /** Wall-clock limit per call in ms. */
@@ -25,7 +32,8 @@ export function createWorkerHost(source: string, fileName: string, options: Work
   const pending = new Map<number, (o: CallOutcome) => void>();
 
   const start = () => {
-    const w = new Worker(new URL('./grade-worker.ts', import.meta.url), {
+    const w = new Worker(workerBootstrap, {
+      eval: true,
       workerData: { source, fileName },
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb ?? 256, maxYoungGenerationSizeMb: 32, stackSizeMb: 4 },
       stdout: true, // learner console output is not the report's

@@ -2,10 +2,13 @@
 // Tq×Tk matrix. Runs inside the sandbox around one call; every patched global is restored afterwards.
 //
 // What is seen: `new Array(n)`/`Array(n)`, `Array.from/of`, typed-array constructors and their `from/of`, and the
-// results of map/filter/fill/slice/concat/flat/push on arrays and map/slice/filter on typed arrays. Arrays seen are
-// measured again when the call ends (so rows filled later by index count), and an array whose elements are
-// arrays counts the sum of its rows' lengths. Not seen: an array literal (`[]`) that is only ever filled by
-// index assignment and never passes through any of the above.
+// results of map/filter/fill/slice/concat/flat/push on arrays and map/slice/filter on typed arrays. Each array is
+// measured when it is created (a linear cost: creating it already touched every element) and every distinct array
+// seen is measured once more when the call ends (so rows filled later by index count), and an array whose elements
+// are arrays counts the sum of its rows' lengths. `push` only records the array and its length (O(1)): measuring
+// the whole array on every push made the probe quadratic. Not seen: an array literal (`[]`) that is only ever
+// filled by index assignment and never passes through any of the above. A nested array's rows are summed at
+// creation and at the end, so one emptied again before the call returns counts with its final rows.
 
 /** The peak allocation observed during a call. */
 export interface AllocReport {
@@ -49,15 +52,39 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
   const g = globalThis as unknown as Record<string, unknown>;
   // Captured before patching: the probe's own bookkeeping must not go through patched methods.
   const push = Array.prototype.push;
-  const seen: unknown[] = [];
+  const SetCtor = Set;
+  const setHas = Set.prototype.has;
+  const setAdd = Set.prototype.add;
+  const setForEach = Set.prototype.forEach;
+  const seen = new SetCtor<unknown>(); // every distinct array observed, measured once more at the end
   let peak: AllocReport = { peakElements: 0, peakWhat: 'nothing observed' };
   let recording = true;
+  const remember = (v: unknown): boolean => {
+    if (v === null || typeof v !== 'object' || setHas.call(seen, v)) return false;
+    setAdd.call(seen, v);
+    return true;
+  };
+  const consider = (n: number, what: string) => {
+    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: what };
+  };
+  /** A newly created array (or one that just grew by an O(n) operation such as fill): measure it now. */
   const note = <V>(v: V): V => {
     if (!recording) return v;
-    push.call(seen, v);
+    remember(v);
     const [n, what] = measure(v);
-    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: what };
+    consider(n, what);
     return v;
+  };
+  const isArray = Array.isArray;
+  let lastPushed: unknown = null; // pushes come in runs on one array: skip the set lookup for those
+  /** After a push: O(1) — its flat length now; its rows are summed when the call ends. */
+  const notePush = (arr: unknown): void => {
+    if (!recording) return;
+    if (arr !== lastPushed) {
+      lastPushed = arr;
+      remember(arr);
+    }
+    if (isArray(arr) && arr.length > peak.peakElements) consider(arr.length, `Array(${arr.length})`);
   };
   const restore: (() => void)[] = [];
   const patch = (obj: Record<string, unknown>, key: string, make: (orig: AnyFn) => unknown) => {
@@ -70,10 +97,21 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
   };
   const OrigArray = Array;
   try {
+    const apply = Reflect.apply;
     for (const m of ARRAY_METHODS) {
+      if (m === 'push') {
+        // The hot one (inner loops push one number at a time): no rest array, and the native push for one value.
+        patch(OrigArray.prototype as unknown as Record<string, unknown>, m, (orig) => function (this: unknown[], x: unknown) {
+          // eslint-disable-next-line prefer-rest-params
+          const r = arguments.length === 1 ? apply(orig, this, [x]) : apply(orig, this, arguments as unknown as unknown[]);
+          notePush(this);
+          return r;
+        });
+        continue;
+      }
       patch(OrigArray.prototype as unknown as Record<string, unknown>, m, (orig) => function (this: unknown[], ...a: unknown[]) {
         const r = orig.apply(this, a);
-        note(m === 'push' || m === 'fill' ? this : r);
+        note(m === 'fill' ? this : r);
         return r;
       });
     }
@@ -101,12 +139,11 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
     }
     const value = fn();
     recording = false;
-    // Re-measure everything seen: rows filled by index after creation count now.
-    for (let i = 0; i < seen.length; i++) {
-      const v = seen[i];
+    // Measure every distinct array seen once more: rows filled by index (or pushed into) after creation count now.
+    setForEach.call(seen, (v: unknown) => {
       const [n, what] = measure(v);
-      if (n > peak.peakElements) peak = { peakElements: n, peakWhat: what };
-    }
+      consider(n, what);
+    });
     const [n, what] = measure(value);
     if (n > peak.peakElements) peak = { peakElements: n, peakWhat: `${what} (the returned value)` };
     return { value, alloc: peak };

@@ -5,7 +5,7 @@
 // return bounded strings (wire.ts). Why QuickJS and not isolated-vm or a Node child process: instructor/README.md.
 import { newQuickJSWASMModuleFromVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { CallOptions, CallOutcome } from '../../graders/lib/host';
-import { decodeWire, encodeWire } from './wire';
+import { decodeTagged, decodeWire, encodeTagged, isPlainJson } from './wire';
 
 /** Limits of one sandbox. */
 export interface SandboxLimits {
@@ -151,7 +151,12 @@ export class QuickSandbox {
 
   /** Calls an export with plain-data arguments; the outcome is validated here, whatever the guest sent. */
   call(fn: string, args: unknown[], options: CallOptions | undefined, timeoutMs: number): CallOutcome {
-    const r = this.invoke(this.callFn, encodeWire({ fn, args, options }), timeoutMs);
+    return this.callEncoded(encodeCallRequest(fn, args, options), timeoutMs);
+  }
+
+  /** `call` with a request already made by `encodeCallRequest` (whose text is also an exact key of the call). */
+  callEncoded(request: string, timeoutMs: number): CallOutcome {
+    const r = this.invoke(this.callFn, request, timeoutMs);
     if ('stop' in r) {
       if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
       if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
@@ -193,13 +198,26 @@ export class QuickSandbox {
   }
 }
 
+/**
+ * The text of one call request for the guest. `fresh`: the arguments arrive as plain JSON without function tables,
+ * so the guest may use its parsed copy as is. The same call always gives the same text.
+ */
+export function encodeCallRequest(fn: string, args: unknown[], options: CallOptions | undefined): string {
+  if (isPlainJson(args)) {
+    const text = JSON.stringify({ fn, args, options });
+    return 'J' + (text.includes('"$fn"') ? text : JSON.stringify({ fn, args, options, fresh: true }));
+  }
+  return encodeTagged({ fn, args, options });
+}
+
 const str = (x: unknown, max = 4000) => (typeof x === 'string' ? x.slice(0, max) : null);
 
 /** Checks the guest's answer against the CallOutcome shapes; anything else becomes a crash. */
 export function parseOutcome(text: string): CallOutcome {
   let o: Record<string, unknown>;
   try {
-    o = decodeWire(text) as Record<string, unknown>;
+    // Tagged ('J' plain JSON / 'W' wire format, see wire.ts); an untagged text is read as the wire format.
+    o = (text.charCodeAt(0) === 123 /* { */ ? decodeWire(text) : decodeTagged(text)) as Record<string, unknown>;
   } catch {
     return { kind: 'crash', message: 'the result of the call could not be read' };
   }

@@ -65,3 +65,40 @@ function restoreUndefined(x: unknown): unknown {
   }
   return x;
 }
+
+// A fast path for the common case. Most requests and answers hold only finite numbers, strings and booleans:
+// then the marker-free JSON is the same data, and both sides can use the engine's native JSON without a
+// replacer or reviver (inside QuickJS a JS callback per value costs more than the learner's own work).
+// A message is one tag character and a body: 'J' plain JSON, 'W' the wire format above.
+
+/** True when plain JSON carries `x` exactly (no NaN, ±Infinity, -0 or undefined anywhere). */
+export function isPlainJson(x: unknown): boolean {
+  if (typeof x === 'number') return x - x === 0 && (x !== 0 || 1 / x > 0);
+  if (x === null || typeof x !== 'object') return x !== undefined;
+  if (isArray(x)) {
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      if (typeof v === 'number') {
+        if (v - v !== 0 || (v === 0 && 1 / v < 0)) return false;
+      } else if (!isPlainJson(v)) return false;
+    }
+    return true;
+  }
+  const o = x as Record<string, unknown>;
+  const k = keysOf(o);
+  for (let i = 0; i < k.length; i++) if (!isPlainJson(o[k[i]])) return false;
+  return true;
+}
+
+/** Tagged encoding: 'J' + plain JSON when that is exact, else 'W' + the wire format. */
+export function encodeTagged(value: unknown): string {
+  return isPlainJson(value) ? 'J' + stringify(value) : 'W' + encodeWire(value);
+}
+
+/** Inverse of encodeTagged (also accepts an encodeWire text tagged 'J' when it holds no markers). */
+export function decodeTagged(text: string): unknown {
+  const tag = text.charCodeAt(0);
+  if (tag === 74 /* J */) return parse(text.slice(1));
+  if (tag === 87 /* W */) return decodeWire(text.slice(1));
+  throw new Error('untagged message');
+}

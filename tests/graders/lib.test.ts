@@ -131,6 +131,49 @@ describe('allocation probe', () => {
     expect(() => withAllocProbe(() => { throw new Error('x'); })).toThrow('x');
     expect(Array).toBe(before[0]);
   });
+
+  it('counts matrices built by push and rows filled by index later, each array once', () => {
+    const pushed = withAllocProbe(() => {
+      const S: number[][] = [];
+      for (let i = 0; i < 30; i++) {
+        const row: number[] = [];
+        for (let j = 0; j < 40; j++) row.push(i + j);
+        S.push(row);
+      }
+      return S.length;
+    });
+    expect(pushed.alloc.peakElements).toBe(1200);
+    expect(pushed.alloc.peakWhat).toMatch(/Array\(30\) of arrays \(1200 elements\)/);
+    const byIndex = withAllocProbe(() => {
+      const S = new Array(10);
+      for (let i = 0; i < 10; i++) {
+        const row = [] as number[];
+        for (let j = 0; j < 25; j++) row[j] = j;
+        S[i] = row;
+      }
+      return 0;
+    });
+    expect(byIndex.alloc.peakElements).toBe(250);
+    // A flat array grown by push counts at its largest, even if emptied before returning.
+    expect(withAllocProbe(() => { const a: number[] = []; for (let i = 0; i < 500; i++) a.push(i); a.length = 0; return 0; }).alloc.peakElements).toBe(500);
+  });
+
+  it('is linear in the number of pushes (no re-measuring on every push)', () => {
+    const t0 = performance.now();
+    const { alloc } = withAllocProbe(() => {
+      const S: number[][] = [];
+      for (let i = 0; i < 400; i++) {
+        const row: number[] = [];
+        for (let j = 0; j < 400; j++) row.push(j);
+        S.push(row);
+      }
+      const flat: number[] = [];
+      for (let i = 0; i < 200_000; i++) flat.push(i);
+      return S.length + flat.length;
+    });
+    expect(alloc.peakElements).toBe(200_000);
+    expect(performance.now() - t0).toBeLessThan(2000); // quadratic re-measuring took minutes here
+  });
 });
 
 describe("the syllabus's worked numbers equal the engine", () => {

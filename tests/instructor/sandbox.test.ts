@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { guestScript } from '../../instructor/sandbox/bundle';
 import { newEngine, parseOutcome, QuickSandbox } from '../../instructor/sandbox/quickjs';
-import { decodeWire, encodeWire } from '../../instructor/sandbox/wire';
+import { decodeTagged, decodeWire, encodeTagged, encodeWire, isPlainJson } from '../../instructor/sandbox/wire';
 import { Worker } from 'node:worker_threads';
 
 let guest = '';
@@ -27,6 +27,18 @@ describe('wire format', () => {
     expect(back[4]).toBeUndefined();
     expect(back[5]).toEqual({ a: undefined, b: [1, null] });
     expect('a' in (back[5] as object)).toBe(true);
+  });
+
+  it('uses plain JSON only when it is exact (the fast path), else the markers', () => {
+    expect(encodeTagged([[1, 2.5], { a: 'x', b: true, c: null }]).startsWith('J')).toBe(true);
+    for (const special of [NaN, Infinity, -Infinity, -0, undefined]) {
+      const text = encodeTagged([[1, special]]);
+      expect(text.startsWith('W')).toBe(true);
+      expect(Object.is((decodeTagged(text) as number[][])[0][1], special)).toBe(true);
+    }
+    expect(isPlainJson({ a: undefined })).toBe(false);
+    expect(decodeTagged(encodeTagged({ m: [[0, -Infinity]] }))).toEqual({ m: [[0, -Infinity]] });
+    expect(() => decodeTagged('{}')).toThrow();
   });
   it('turns an invalid guest answer into a crash', () => {
     expect(parseOutcome('{"kind":"timeout","ms":1}').kind).toBe('crash');

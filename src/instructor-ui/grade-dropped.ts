@@ -1,10 +1,12 @@
 // Grades submission files dropped on the instructor page, in this browser, with the same sandboxed runner the
 // workspace uses for learner runs (src/workspace/runner.ts: opaque-origin iframe + worker per file), and
-// assembles a report of the same shape as the command line's report.json.
+// assembles a report of the same shape as the command line's report.json (instructor/batch.ts): the same
+// per-file checks and warnings, the same duplicate rule (newest export wins), learners in file-name order.
 import { parseSubmission, SUBMISSION_VERSION, type Submission } from '../workspace/submission';
-import { runExercise } from '../workspace/runner';
+import { loadGrader, runExercise } from '../workspace/runner';
+import { assemble, gradeConcept, listTests } from '../../graders/lib/run';
 import { buildOverview } from '../../instructor/report/overview';
-import { REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type InstructorReport, type LearnerExercise, type LearnerReport } from '../../instructor/report/schema';
+import { REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type InstructorReport, type Issue, type LearnerExercise, type LearnerReport } from '../../instructor/report/schema';
 import { RESULT_SCHEMA_VERSION, type GradeResult } from '../../graders/lib/result';
 
 /** The course facts the page was built with (from each exercise's meta.json). */
@@ -14,61 +16,120 @@ export interface CourseData {
   exercises: ExerciseInfo[];
 }
 
-/** The result of an exercise that was not submitted: zero points, maxima from the metadata. */
-function notSubmitted(ex: ExerciseInfo, seed: number): GradeResult {
+/** Largest submission file read (as the command line: refused from its size, before reading). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** The result of an exercise that was not submitted (or whose file could not load): zero points. */
+function zeroResult(ex: ExerciseInfo, seed: number, answers: GradeResult['answers'] = { c: null, freeText: null }): GradeResult {
   const part = (p: 'a' | 'b' | 'c') => ({ points: 0, maxPoints: ex.points[p], passed: 0, total: 0 });
   return {
     schemaVersion: RESULT_SCHEMA_VERSION, exerciseId: ex.id, graderVersion: '', engineVersion: null, seed,
     parts: { a: part('a'), b: part('b'), c: part('c') }, total: { points: 0, maxPoints: ex.maxPoints },
-    tests: [], answers: { c: null, freeText: null }, diagnoses: [], allPassed: false,
+    tests: [], answers, diagnoses: [], allPassed: false,
   };
+}
+
+/** The result of a file that could not be loaded (instructor/grade-exercise.ts does the same). */
+async function notLoaded(id: string, seed: number, answers: { c?: string; freeText?: string }, message: string): Promise<GradeResult> {
+  const grader = await loadGrader(id);
+  const tests = listTests(grader, seed).map((t) => ({
+    ...t, status: 'error' as const, message,
+    expected: null, actual: null, worst: null, leaks: [], diagnosis: null, shrunk: null, alloc: null, durationMs: 0,
+  }));
+  return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+}
+
+const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
+const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
+
+/** Reads and checks the files; returns every file's entry and the accepted submissions (one per learner). */
+async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>; accepted: { file: string; sub: Submission }[] }> {
+  const entries = new Map<string, FileEntry>();
+  const ok: { file: string; sub: Submission }[] = [];
+  for (const f of files) {
+    // Two dropped files may share a name (from different folders): keep both apart.
+    let name = f.name || 'unnamed file';
+    for (let i = 2; entries.has(name); i++) name = `${f.name} (${i})`;
+    const reject = (message: string) => entries.set(name, { file: name, status: 'rejected', learner: null, issues: [{ severity: 'error', message }] });
+    if (f.size > MAX_FILE_BYTES) {
+      reject(`the file is ${(f.size / 1048576).toFixed(1)} MB; submission files are at most ${MAX_FILE_BYTES / 1048576} MB`);
+      continue;
+    }
+    if (f.size === 0) {
+      reject('the file is empty');
+      continue;
+    }
+    let text: string;
+    try {
+      text = await f.text();
+    } catch {
+      reject('the file could not be read');
+      continue;
+    }
+    const r = parseSubmission(text);
+    if (!r.ok) {
+      reject(r.error);
+      continue;
+    }
+    entries.set(name, { file: name, status: 'graded', learner: r.value.learner, issues: [] });
+    ok.push({ file: name, sub: r.value });
+  }
+  // Same learner id in several files: the newest export is graded, as on the command line.
+  const groups = new Map<string, { file: string; sub: Submission }[]>();
+  for (const a of ok) groups.set(learnerKey(a.sub.learner), [...(groups.get(learnerKey(a.sub.learner)) ?? []), a]);
+  const accepted: { file: string; sub: Submission }[] = [];
+  for (const group of groups.values()) {
+    const sorted = [...group].sort((a, b) => b.sub.exportedAt.localeCompare(a.sub.exportedAt) || b.file.localeCompare(a.file));
+    accepted.push(sorted[0]);
+    for (const other of sorted.slice(1)) {
+      const e = entries.get(other.file)!;
+      e.status = 'rejected';
+      e.issues.push({ severity: 'error', message: `duplicate learner id "${other.sub.learner}": ${sorted[0].file} is a newer export by the same learner and was graded instead` });
+    }
+    if (sorted.length > 1) entries.get(sorted[0].file)!.issues.push({ severity: 'warning', message: `the learner id "${sorted[0].sub.learner}" also appears in ${sorted.slice(1).map((s) => s.file).join(', ')}; this newest export was graded` });
+  }
+  return { entries, accepted: accepted.sort((a, b) => a.file.localeCompare(b.file)) };
 }
 
 /** Grades the files one exercise at a time (the sandbox runs one file at a time); reports progress. */
 export async function gradeDropped(files: File[], course: CourseData, seed: number, onProgress: (text: string) => void): Promise<InstructorReport> {
   const t0 = performance.now();
-  const entries: FileEntry[] = [];
-  const accepted: { file: string; sub: Submission }[] = [];
-  const seen = new Map<string, string>();
-  for (const f of files) {
-    if (f.size > 20 * 1024 * 1024) {
-      entries.push({ file: f.name, status: 'rejected', learner: null, issues: [{ severity: 'error', message: `the file is ${(f.size / 1048576).toFixed(1)} MB; submission files are at most 20 MB` }] });
-      continue;
-    }
-    const r = parseSubmission(await f.text());
-    if (!r.ok) {
-      entries.push({ file: f.name, status: 'rejected', learner: null, issues: [{ severity: 'error', message: r.error }] });
-      continue;
-    }
-    const key = r.value.learner.trim().toLowerCase();
-    if (seen.has(key)) {
-      entries.push({ file: f.name, status: 'rejected', learner: r.value.learner, issues: [{ severity: 'error', message: `duplicate learner id: also in ${seen.get(key)}` }] });
-      continue;
-    }
-    seen.set(key, f.name);
-    entries.push({ file: f.name, status: 'graded', learner: r.value.learner, issues: [] });
-    accepted.push({ file: f.name, sub: r.value });
-  }
+  const { entries, accepted } = await intake(files);
+  const known = new Set(course.exercises.map((e) => e.id));
   const learners: LearnerReport[] = [];
   let lastGrader = '';
-  for (const [i, { file, sub }] of accepted.entries()) {
+  const jobs = accepted.reduce((n, a) => n + course.exercises.filter((e) => a.sub.exercises[e.id]).length, 0);
+  let done = 0;
+  for (const { file, sub } of accepted) {
+    const entry = entries.get(file)!;
+    const ids = Object.keys(sub.exercises);
+    const missing = course.exercises.filter((e) => !ids.includes(e.id)).map((e) => e.id);
+    const extra = ids.filter((id) => !known.has(id));
+    if (missing.length) entry.issues.push({ severity: 'warning', message: `${plural(missing.length, 'exercise', 'exercises')} ${missing.join(', ')} not in the submission (0 points)` });
+    if (extra.length) entry.issues.push({ severity: 'warning', message: `${plural(extra.length, 'exercise', 'exercises')} ${extra.join(', ')} ${plural(extra.length, 'is', 'are')} not part of this course and ${plural(extra.length, 'was', 'were')} ignored` });
+    if (sub.courseVersion !== course.version) entry.issues.push({ severity: 'warning', message: `exported from course version ${sub.courseVersion}; graded with ${course.version}` });
+    const issues: Issue[] = [...entry.issues];
     const exs: LearnerExercise[] = [];
     for (const ex of course.exercises) {
       const w = sub.exercises[ex.id];
       if (!w) {
-        exs.push({ exerciseId: ex.id, submitted: false, code: null, result: notSubmitted(ex, seed), logs: [], loadError: null, cpuMs: 0 });
+        exs.push({ exerciseId: ex.id, submitted: false, code: null, result: zeroResult(ex, seed), logs: [], loadError: null, cpuMs: 0 });
         continue;
       }
-      onProgress(`grading ${i + 1}/${accepted.length}: exercise ${ex.id}`);
-      const run = await runExercise(ex.id, w.code, { c: w.answers.c ?? undefined, freeText: w.answers.freeText }, { seed });
-      const result = run.result ?? notSubmitted(ex, seed);
+      onProgress(`Grading ${++done} of ${jobs}: ${sub.learner}, exercise ${ex.id}…`);
+      const answers = { c: w.answers.c ?? undefined, freeText: w.answers.freeText };
+      const run = await runExercise(ex.id, w.code, answers, { seed });
+      // A file that does not load: every test errors and part (c) is still scored, as on the command line.
+      const result = run.result ?? (await notLoaded(ex.id, seed, answers, `your file could not be loaded: ${run.loadFailure?.message ?? 'unknown error'}`));
       lastGrader = result.graderVersion || lastGrader;
-      exs.push({ exerciseId: ex.id, submitted: true, code: w.code, result, logs: run.logs.map((l) => l.text), loadError: run.loadFailure?.message ?? null, cpuMs: run.ms });
+      const loadError = run.loadFailure ? run.loadFailure.message : null;
+      exs.push({ exerciseId: ex.id, submitted: true, code: w.code, result, logs: run.logs.map((l) => l.text), loadError, cpuMs: Math.max(0, Math.round(run.ms)) });
     }
     const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
-    learners.push({ learner: sub.learner, file, exportedAt: sub.exportedAt, courseVersion: sub.courseVersion, total: { points, maxPoints: course.exercises.reduce((s, e) => s + e.maxPoints, 0) }, exercises: exs, issues: [], resultsFile: '' });
+    learners.push({ learner: sub.learner, file, exportedAt: sub.exportedAt, courseVersion: sub.courseVersion, total: { points, maxPoints: course.exercises.reduce((s, e) => s + e.maxPoints, 0) }, exercises: exs, issues, resultsFile: '' });
   }
-  const rejected = entries.filter((e) => e.status === 'rejected').length;
+  const list = [...entries.values()];
+  const rejected = list.filter((e) => e.status === 'rejected').length;
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -80,8 +141,8 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
       sandbox: { engine: 'sandboxed iframe worker (the workspace runner)', memoryMb: 0, stackKb: 0, callTimeoutMs: 0, testBudgetMs: 0, exerciseBudgetMs: 0, jobs: 1 },
     },
     exercises: course.exercises,
-    overview: buildOverview(course.exercises, learners, { read: entries.length, rejected }),
+    overview: buildOverview(course.exercises, learners, { read: list.length, rejected }),
     learners,
-    files: entries,
+    files: list,
   };
 }

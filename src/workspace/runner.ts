@@ -46,17 +46,25 @@ function callKey(fn: string, args: unknown[], options?: CallOptions): string {
   return JSON.stringify([fn, args, options ?? null], (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? `#${v}` : v));
 }
 
+/** Cases of fixed tests (no seed): they do not depend on the Run's seed, so they are built once per page. */
+const fixedCases = new Map<string, Case>();
+
 /**
  * A test whose case for its own params is built once: the case is made here to send its call ahead, and again
  * by runTest; `make` is a pure function of (params, seed), and the engine's reference values are the costly part.
+ * A fixed test's case is also kept across Runs (keyed by exercise and test id).
  */
-function memoMake(t: TestDef): TestDef {
+function memoMake(t: TestDef, exerciseId: string): TestDef {
   let made: Case | null = null;
+  const fixedKey = t.seed === null ? `${exerciseId}|${t.id}` : null;
   return {
     ...t,
     make(params, seed) {
       if (params !== t.params || seed !== (t.seed ?? 0)) return t.make(params, seed);
-      return (made ??= t.make(params, seed));
+      if (fixedKey === null) return (made ??= t.make(params, seed));
+      let c = fixedCases.get(fixedKey);
+      if (!c) fixedCases.set(fixedKey, (c = t.make(params, seed)));
+      return c;
     },
   };
 }
@@ -107,7 +115,7 @@ export async function runExercise(
   const limit = options.timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   performance.mark('amm:run');
-  const defs = grader.tests(seed).map(memoMake);
+  const defs = grader.tests(seed).map((t) => memoMake(t, grader.meta.id));
   let requests = new Map<string, CallRequest>();
   const session = await getSandbox().start(
     code,

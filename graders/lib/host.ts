@@ -12,6 +12,11 @@ export type LearnerModule = Record<string, unknown>;
 export interface CallOptions {
   /** Record the largest array allocated during the call (exercise 09). */
   probeAlloc?: boolean;
+  /**
+   * The arguments are already a private copy holding no function tables (e.g. just parsed from JSON inside a
+   * sandbox), so the defensive copy and `$fn` revival — an interpreted walk over every number — are skipped.
+   */
+  freshArgs?: boolean;
 }
 
 /** What happened when the learner's function was called. */
@@ -83,7 +88,7 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
       message: f === undefined ? `your file does not export a function named ${fn}` : `the export ${fn} is not a function`,
     };
   }
-  const callArgs = revive(clonePlain(args)) as unknown[];
+  const callArgs = options.freshArgs ? args : (revive(clonePlain(args)) as unknown[]);
   try {
     if (options.probeAlloc) {
       const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...callArgs));

@@ -4,9 +4,7 @@
 //
 // Everything here is reachable by the learner's code (same realm): it can break these helpers for itself, never
 // for the host — the host only ever reads a bounded string back and validates it.
-import { withAllocProbe } from '../../graders/lib/alloc-probe';
-import { executeCall, thrownMessage, type CallOptions, type CallOutcome, type LearnerModule } from '../../graders/lib/host';
-import { toPlain } from '../../graders/lib/plain';
+import { executeCall, thrownMessage, type CallOptions, type LearnerModule } from '../../graders/lib/host';
 import { decodeTagged, encodeTagged, encodeWire } from './wire';
 
 // Captured before the learner's code runs, so replacing the globals later does not change the helpers.
@@ -45,37 +43,6 @@ const consoleObj: Record<string, (...a: unknown[]) => void> = {};
 for (const level of ['log', 'info', 'warn', 'error', 'debug']) consoleObj[level] = (...a: unknown[]) => logLine(level, a);
 (globalThis as Record<string, unknown>).console = consoleObj;
 
-/**
- * `executeCall` for arguments that were just parsed from plain JSON and hold no function tables: they are already
- * a private copy, so its defensive copy and `$fn` revival (an interpreted walk over every number) are skipped.
- * Everything else is `executeCall` line for line (graders/lib/host.ts); keep the two in step.
- */
-function executeFreshCall(fn: string, args: unknown[], options: CallOptions = {}): CallOutcome {
-  let f: unknown;
-  try {
-    f = mod[fn];
-  } catch (e) {
-    return { kind: 'missing', message: `reading the export ${fn} threw ${thrownMessage(e)}` };
-  }
-  if (typeof f !== 'function') {
-    return {
-      kind: 'missing',
-      message: f === undefined ? `your file does not export a function named ${fn}` : `the export ${fn} is not a function`,
-    };
-  }
-  try {
-    if (options.probeAlloc) {
-      const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...args));
-      return { kind: 'return', value: toPlain(value), alloc };
-    }
-    const value = (f as (...a: unknown[]) => unknown)(...args);
-    return { kind: 'return', value: toPlain(value) };
-  } catch (e) {
-    if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'throw', message: 'RangeError: maximum call stack size exceeded (runaway recursion?)' };
-    return { kind: 'throw', message: thrownMessage(e) };
-  }
-}
-
 /** The host's entry points; the host takes handles to them and then deletes the global. */
 const guest = {
   /** Evaluates the learner's transpiled (CommonJS-style) code; returns the wire form of {ok, exports} or {ok: false, message}. */
@@ -98,7 +65,7 @@ const guest = {
   /** Runs one call request (tagged form of {fn, args, options}) and returns the tagged form of a CallOutcome. */
   call(request: string): string {
     const { fn, args, options, fresh } = decodeTagged(request) as { fn: string; args: unknown[]; options?: CallOptions; fresh?: boolean };
-    return encodeTagged(fresh === true ? executeFreshCall(fn, args, options) : executeCall(mod, fn, args, options));
+    return encodeTagged(executeCall(mod, fn, args, { ...options, freshArgs: fresh === true }));
   },
   /** Returns and clears the captured console lines (wire form of {lines, dropped}). */
   takeLogs(): string {

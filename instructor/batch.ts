@@ -8,7 +8,7 @@ import { graders } from '../graders/index';
 import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
 import { engineVersion } from '../graders/lib/run';
 import { GRADER_VERSION } from '../graders/lib/version';
-import { SUBMISSION_VERSION, type Submission } from '../src/workspace/submission';
+import { newestPerLearner, SUBMISSION_VERSION, type Submission } from '../src/workspace/submission';
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
@@ -51,29 +51,15 @@ export function exerciseInfos(): ExerciseInfo[] {
     });
 }
 
-const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
-
 /** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
 function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {
-  const byLearner = new Map<string, { file: string; submission: Submission }[]>();
-  for (const it of intakes) {
-    if (!it.ok) continue;
-    const k = learnerKey(it.submission.learner);
-    byLearner.set(k, [...(byLearner.get(k) ?? []), it]);
+  const { kept, issues } = newestPerLearner(intakes.flatMap((it) => (it.ok ? [{ file: it.file, submission: it.submission }] : [])));
+  for (const { file, severity, message } of issues) {
+    const f = files.get(file)!;
+    if (severity === 'error') f.status = 'rejected';
+    f.issues.push({ severity, message });
   }
-  const kept: { file: string; submission: Submission }[] = [];
-  for (const group of byLearner.values()) {
-    // Newest export first; equal times keep the later path, so the choice never depends on reading order.
-    const sorted = [...group].sort((a, b) => b.submission.exportedAt.localeCompare(a.submission.exportedAt) || b.file.localeCompare(a.file));
-    kept.push(sorted[0]);
-    for (const other of sorted.slice(1)) {
-      const f = files.get(other.file)!;
-      f.status = 'rejected';
-      f.issues.push({ severity: 'error', message: `duplicate learner id "${other.submission.learner}": ${sorted[0].file} is a newer export by the same learner and was graded instead` });
-    }
-    if (sorted.length > 1) files.get(sorted[0].file)!.issues.push({ severity: 'warning', message: `the learner id "${sorted[0].submission.learner}" also appears in ${sorted.slice(1).map((s) => s.file).join(', ')}; this newest export was graded` });
-  }
-  return kept.sort((a, b) => a.file.localeCompare(b.file));
+  return kept;
 }
 
 /** Runs a whole batch; returns the validated report and whether any file failed. */

@@ -2,7 +2,7 @@
 // workspace uses for learner runs (src/workspace/runner.ts: opaque-origin iframe + worker per file), and
 // assembles a report of the same shape as the command line's report.json (instructor/batch.ts): the same
 // per-file checks and warnings, the same duplicate rule (newest export wins), learners in file-name order.
-import { parseSubmission, SUBMISSION_VERSION, type Submission } from '../workspace/submission';
+import { newestPerLearner, parseSubmission, SUBMISSION_VERSION, type Submission } from '../workspace/submission';
 import { loadGrader, runExercise } from '../workspace/runner';
 import { assemble, gradeConcept, listTests } from '../../graders/lib/run';
 import { buildOverview } from '../../instructor/report/overview';
@@ -39,13 +39,12 @@ async function notLoaded(id: string, seed: number, answers: { c?: string; freeTe
   return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
 }
 
-const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
 const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
 
 /** Reads and checks the files; returns every file's entry and the accepted submissions (one per learner). */
-async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>; accepted: { file: string; sub: Submission }[] }> {
+async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>; accepted: { file: string; submission: Submission }[] }> {
   const entries = new Map<string, FileEntry>();
-  const ok: { file: string; sub: Submission }[] = [];
+  const ok: { file: string; submission: Submission }[] = [];
   for (const f of files) {
     // Two dropped files may share a name (from different folders): keep both apart.
     let name = f.name || 'unnamed file';
@@ -72,23 +71,16 @@ async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>;
       continue;
     }
     entries.set(name, { file: name, status: 'graded', learner: r.value.learner, issues: [] });
-    ok.push({ file: name, sub: r.value });
+    ok.push({ file: name, submission: r.value });
   }
   // Same learner id in several files: the newest export is graded, as on the command line.
-  const groups = new Map<string, { file: string; sub: Submission }[]>();
-  for (const a of ok) groups.set(learnerKey(a.sub.learner), [...(groups.get(learnerKey(a.sub.learner)) ?? []), a]);
-  const accepted: { file: string; sub: Submission }[] = [];
-  for (const group of groups.values()) {
-    const sorted = [...group].sort((a, b) => b.sub.exportedAt.localeCompare(a.sub.exportedAt) || b.file.localeCompare(a.file));
-    accepted.push(sorted[0]);
-    for (const other of sorted.slice(1)) {
-      const e = entries.get(other.file)!;
-      e.status = 'rejected';
-      e.issues.push({ severity: 'error', message: `duplicate learner id "${other.sub.learner}": ${sorted[0].file} is a newer export by the same learner and was graded instead` });
-    }
-    if (sorted.length > 1) entries.get(sorted[0].file)!.issues.push({ severity: 'warning', message: `the learner id "${sorted[0].sub.learner}" also appears in ${sorted.slice(1).map((s) => s.file).join(', ')}; this newest export was graded` });
+  const { kept, issues } = newestPerLearner(ok);
+  for (const { file, severity, message } of issues) {
+    const e = entries.get(file)!;
+    if (severity === 'error') e.status = 'rejected';
+    e.issues.push({ severity, message });
   }
-  return { entries, accepted: accepted.sort((a, b) => a.file.localeCompare(b.file)) };
+  return { entries, accepted: kept };
 }
 
 /** Grades the files one exercise at a time (the sandbox runs one file at a time); reports progress. */
@@ -98,9 +90,9 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
   const known = new Set(course.exercises.map((e) => e.id));
   const learners: LearnerReport[] = [];
   let lastGrader = '';
-  const jobs = accepted.reduce((n, a) => n + course.exercises.filter((e) => a.sub.exercises[e.id]).length, 0);
+  const jobs = accepted.reduce((n, a) => n + course.exercises.filter((e) => a.submission.exercises[e.id]).length, 0);
   let done = 0;
-  for (const { file, sub } of accepted) {
+  for (const { file, submission: sub } of accepted) {
     const entry = entries.get(file)!;
     const ids = Object.keys(sub.exercises);
     const missing = course.exercises.filter((e) => !ids.includes(e.id)).map((e) => e.id);

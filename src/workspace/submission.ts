@@ -87,3 +87,40 @@ export function submissionFileName(s: Submission): string {
   const who = s.learner.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'learner';
   return `attention-math-${who}-${s.exportedAt.slice(0, 10)}.json`;
 }
+
+/** An issue `newestPerLearner` raises on one file. */
+export interface DuplicateIssue {
+  file: string;
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+/** Learner ids are compared trimmed, NFC-normalised and case-insensitively. */
+const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
+
+/**
+ * One submission per learner: the newest export wins, and equal times keep the later path, so the choice never
+ * depends on reading order. Returns the kept items in path order, and an error on every file set aside plus a
+ * warning on the kept one (the command line and the instructor page apply the same rule).
+ */
+export function newestPerLearner<T extends { file: string; submission: Submission }>(items: T[]): { kept: T[]; issues: DuplicateIssue[] } {
+  const byLearner = new Map<string, T[]>();
+  for (const it of items) {
+    const k = learnerKey(it.submission.learner);
+    byLearner.set(k, [...(byLearner.get(k) ?? []), it]);
+  }
+  const kept: T[] = [];
+  const issues: DuplicateIssue[] = [];
+  for (const group of byLearner.values()) {
+    const sorted = [...group].sort((a, b) => b.submission.exportedAt.localeCompare(a.submission.exportedAt) || b.file.localeCompare(a.file));
+    const [newest, ...older] = sorted;
+    kept.push(newest);
+    for (const other of older) {
+      issues.push({ file: other.file, severity: 'error', message: `duplicate learner id "${other.submission.learner}": ${newest.file} is a newer export by the same learner and was graded instead` });
+    }
+    if (older.length > 0) {
+      issues.push({ file: newest.file, severity: 'warning', message: `the learner id "${newest.submission.learner}" also appears in ${older.map((s) => s.file).join(', ')}; this newest export was graded` });
+    }
+  }
+  return { kept: kept.sort((a, b) => a.file.localeCompare(b.file)), issues };
+}

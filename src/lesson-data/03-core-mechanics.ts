@@ -2,6 +2,7 @@
 import { attention2d, causalMask, rowEntropy, softmax, tensor, transpose } from '../engine';
 import { sampleDotStats } from '../components/demos/temperature-sampling';
 import { naiveSoftmax, stableSteps } from '../components/demos/stability-math';
+import { we1 } from './02-formal-definitions';
 
 /** Object / Shape / Meaning rows for `<ShapeTable>` (object and shape are LaTeX). */
 export type ShapeRow = { object: string; shape: string; meaning: string };
@@ -47,19 +48,8 @@ export const shapes31: ShapeRow[] = [
 
 // ---------------------------------------------------------------------------------------------
 // 3.2 Weighted value aggregation (worked example 1: q = [1, 0], three keys, unscaled).
-export const we1 = {
-  q: [[1, 0]],
-  K: [
-    [1, 0],
-    [0, 1],
-    [1, 1],
-  ],
-  V: [
-    [10, 0],
-    [0, 10],
-    [5, 5],
-  ],
-};
+// The inputs are lesson 2.3's; this lesson reads them as a convex combination.
+export { we1 };
 const r1 = attention2d(we1.q, we1.K, we1.V, { scale: 1 });
 export const we1Weights = r1.weights[0];
 export const we1Output = r1.output[0];

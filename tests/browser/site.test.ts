@@ -72,6 +72,12 @@ describe('course site', () => {
 
   it('search works offline (Pagefind index served locally)', async () => {
     await s.goto('/lessons/01-intuition/');
+    // Starlight mounts Pagefind UI in a requestIdleCallback; Playwright's rAF-driven polling can
+    // starve that callback on a loaded 2-core machine, so wait for the mount on a timer first.
+    await s.page.waitForFunction(() => document.querySelector('#starlight__search .pagefind-ui input'), null, {
+      polling: 250,
+      timeout: 45_000,
+    });
     await s.page.locator('site-search button[data-open-modal]').first().click();
     await s.page.locator('site-search input').first().fill('softmax');
     await expect(s.page.locator('.pagefind-ui__result').first().waitFor({ timeout: 15_000 })).resolves.toBeUndefined();

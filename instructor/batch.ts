@@ -12,11 +12,12 @@ import { newestPerLearner, SUBMISSION_VERSION, type Submission } from '../src/wo
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
-import { GradingPool } from './pool';
+import { GradingPool, type Job } from './pool';
 import { buildOverview } from './report/overview';
 import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
 import { guestScript } from './sandbox/bundle';
-import { DEFAULT_LIMITS } from './sandbox/quickjs';
+import { loadIsolatedVm } from './sandbox/isolate';
+import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
 import { listTests } from '../graders/lib/run';
 
 /** Options of one batch run. */
@@ -29,6 +30,8 @@ export interface BatchOptions {
   jobs?: number;
   /** Per-call CPU limit of learner code, ms. */
   callTimeoutMs: number;
+  /** The engine for learner code; by default isolated-vm when it loads, else QuickJS. */
+  sandbox?: SandboxKind;
   /** Receives one line per problem (stderr in the CLI). */
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
@@ -60,6 +63,16 @@ function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: strin
     f.issues.push({ severity, message });
   }
   return kept;
+}
+
+/** The engine to grade in: the one asked for (an error if it cannot load), else isolated-vm when it loads, else QuickJS. */
+export function chooseSandbox(want: SandboxKind | undefined, say: (line: string) => void): SandboxKind {
+  if (want === 'quickjs') return 'quickjs';
+  const ivm = loadIsolatedVm();
+  if (!('error' in ivm)) return 'isolate';
+  if (want === 'isolate') throw new Error(`isolated-vm cannot be used here: ${ivm.error}`);
+  say(`isolated-vm could not be loaded (${ivm.error}); grading in QuickJS instead (same results, several times slower)`);
+  return 'quickjs';
 }
 
 /** Runs a whole batch; returns the validated report and whether any file failed. */
@@ -94,25 +107,31 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     if (a.submission.courseVersion !== course.version) f.issues.push({ severity: 'warning', message: `exported from course version ${a.submission.courseVersion}; graded with ${course.version}` });
   }
 
-  // Grade every distinct (exercise, code) once.
+  // Grade every distinct (exercise, code) once; a submission's new pairs go to one worker as a group.
   const guest = await guestScript();
-  const pool = new GradingPool({ guest, limits: DEFAULT_LIMITS, jobs: opts.jobs });
+  const kind = chooseSandbox(opts.sandbox, say);
+  const pool = new GradingPool({ kind, guest, limits: DEFAULT_LIMITS, jobs: opts.jobs });
   const runs = new Map<string, Promise<ExerciseRun>>();
   let total = 0;
   let done = 0;
-  const runFor = (exerciseId: string, code: string, fileName: string): Promise<ExerciseRun> => {
-    const key = createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
-    let r = runs.get(key);
-    if (!r) {
-      total++;
-      r = pool.run({ exerciseId, code, seed: opts.seed, budgets, fileName }).then((x) => {
-        opts.onProgress?.(++done, total);
-        return x;
-      });
-      runs.set(key, r);
+  const keyOf = (exerciseId: string, code: string) => createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
+  for (const { submission } of accepted) {
+    const fresh = new Map<string, Job>();
+    for (const ex of exercises) {
+      const sub = submission.exercises[ex.id];
+      if (!sub) continue;
+      const key = keyOf(ex.id, sub.code);
+      if (!runs.has(key)) fresh.set(key, { exerciseId: ex.id, code: sub.code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` });
     }
-    return r;
-  };
+    if (!fresh.size) continue;
+    total += fresh.size;
+    const group = pool.run([...fresh.values()]).then((rs) => {
+      done += rs.length;
+      opts.onProgress?.(done, total);
+      return rs;
+    });
+    [...fresh.keys()].forEach((key, i) => runs.set(key, group.then((rs) => rs[i])));
+  }
   let learners: LearnerReport[];
   try {
     learners = await Promise.all(
@@ -125,7 +144,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
               const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
               return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
             }
-            const run = await runFor(ex.id, sub.code, `${ex.slug}.ts`);
+            const run = await runs.get(keyOf(ex.id, sub.code))!;
             const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
             return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
           }),
@@ -166,7 +185,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       tool: 'instructor batch grading (instructor/cli.ts)',
       node: process.version,
       sandbox: {
-        engine: 'QuickJS (quickjs-emscripten, WebAssembly) in worker threads',
+        engine: SANDBOX_NAMES[kind],
         memoryMb: DEFAULT_LIMITS.memoryBytes / 1048576,
         stackKb: DEFAULT_LIMITS.stackBytes / 1024,
         callTimeoutMs: budgets.callMs,

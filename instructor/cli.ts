@@ -1,9 +1,10 @@
 // Batch mode of `npm run grade`: grade a class's submission files and write the reports.
-//   npm run grade -- <files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--quiet]
+//   npm run grade -- <files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]
 // Exit codes: 0 every file was graded; 1 at least one file was rejected (reported in the report and on stderr);
 // 2 bad usage (nothing graded).
 import { availableParallelism } from 'node:os';
 import { gradeBatch } from './batch';
+import type { SandboxKind } from './sandbox/sandbox';
 import { writeReports } from './report/write';
 
 /** Parsed batch options. */
@@ -14,15 +15,16 @@ export interface BatchArgs {
   secretSeed: boolean;
   jobs: number;
   timeoutMs: number;
+  sandbox?: SandboxKind;
   quiet: boolean;
 }
 
 /** The seed learners' CLI runs use unless told otherwise (scripts/grade.ts DEFAULT_SEED). */
 export const PUBLIC_SEED = 1;
-/** Default CPU limit of one learner call in the sandbox (QuickJS interprets; see instructor/README.md). */
+/** Default CPU limit of one learner call in the sandbox (generous enough for the QuickJS fallback; see instructor/README.md). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
 
-export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--quiet]';
+export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]';
 
 /** A usage problem (exit code 2). */
 export class BatchUsageError extends Error {}
@@ -55,6 +57,12 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
       case '--seed': a.seed = int(value(i++, f), f, 0); break;
       case '--jobs': a.jobs = int(value(i++, f), f, 1); break;
       case '--timeout': a.timeoutMs = int(value(i++, f), f, 10); break;
+      case '--sandbox': {
+        const v = value(i++, f);
+        if (v !== 'isolate' && v !== 'quickjs') throw new BatchUsageError(`--sandbox must be isolate or quickjs, got "${v}"`);
+        a.sandbox = v;
+        break;
+      }
       case '--quiet': a.quiet = true; break;
       case '--help': case '-h': throw new BatchUsageError(BATCH_USAGE);
       default:
@@ -65,6 +73,16 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
   if (!a.out) throw new BatchUsageError(`--out <dir> is required\n${BATCH_USAGE}`);
   if (!a.inputs.length) throw new BatchUsageError(`give at least one submission file or folder\n${BATCH_USAGE}`);
   return a;
+}
+
+/** Progress on stderr about every 100 gradings (they finish in groups of one submission's exercises). */
+function progressLine(err: (s: string) => void): (done: number, total: number) => void {
+  let shown = 0;
+  return (d, t) => {
+    if (d < t && d - shown < 100) return;
+    shown = d;
+    err(`grade: graded ${d}/${t} distinct exercise files\n`);
+  };
 }
 
 /** Runs batch grading from argv; writes reports and messages; returns the exit code. */
@@ -81,16 +99,25 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     }
     throw e;
   }
-  const { report, anyFileFailed } = await gradeBatch({
-    inputs: args.inputs,
-    out: args.out,
-    seed: args.seed,
-    secretSeed: args.secretSeed,
-    jobs: args.jobs,
-    callTimeoutMs: args.timeoutMs,
-    onProblem: (line) => err(`grade: ${line}\n`),
-    onProgress: args.quiet ? undefined : (d, t) => { if (d === t || d % 100 === 0) err(`grade: graded ${d}/${t} distinct exercise files\n`); },
-  });
+  let graded: Awaited<ReturnType<typeof gradeBatch>>;
+  try {
+    graded = await gradeBatch({
+      inputs: args.inputs,
+      out: args.out,
+      seed: args.seed,
+      secretSeed: args.secretSeed,
+      jobs: args.jobs,
+      callTimeoutMs: args.timeoutMs,
+      sandbox: args.sandbox,
+      onProblem: (line) => err(`grade: ${line}\n`),
+      onProgress: args.quiet ? undefined : progressLine(err),
+    });
+  } catch (e) {
+    // Only set-up failures reach here (e.g. --sandbox isolate where isolated-vm cannot load); learner code never does.
+    err(`grade: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  const { report, anyFileFailed } = graded;
   writeReports(args.out, report);
   const o = report.overview;
   out(`${o.learners} learners graded, ${o.filesRejected} of ${o.filesRead} files rejected, in ${(report.provenance.durationMs / 1000).toFixed(1)} s\n`);

@@ -1,13 +1,12 @@
 // Grades one exercise of one submission: the trusted grader runs here (host realm); only the learner's calls
-// cross into a QuickJS sandbox. Owns the time budgets per call, per test and per exercise, and restarts a
+// cross into a sandbox (sandbox/sandbox.ts). Owns the time budgets per call, per test and per exercise, and restarts a
 // sandbox whose engine failed, so one bad call cannot take the rest of the exercise with it.
-import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import type { Grader } from '../graders/lib/define';
-import type { CallOutcome, LearnerHost } from '../graders/lib/host';
+import type { CallOptions, CallOutcome, LearnerHost } from '../graders/lib/host';
 import { transpileLearner } from '../graders/lib/learner-module';
 import type { Answers, GradeResult, TestResult } from '../graders/lib/result';
 import { assemble, gradeConcept, runTest, type TestInfo } from '../graders/lib/run';
-import { DEFAULT_LIMITS, encodeCallRequest, newEngine, QuickSandbox, type SandboxLimits } from './sandbox/quickjs';
+import { encodeCallRequest, type Sandbox, type SandboxFactory } from './sandbox/sandbox';
 
 /** Time limits of grading, all in ms of learner CPU time (time spent inside the sandbox). */
 export interface Budgets {
@@ -48,22 +47,32 @@ export function notRunResult(t: TestInfo, status: 'error' | 'timeout', message: 
 
 const MAX_RESTARTS = 3;
 
+// A case's arguments are built once per worker and shared by every learner of the class (case-cache.ts) and never
+// changed, so the request text of a call is encoded once per (arguments, function, options).
+const requests = new WeakMap<unknown[], Map<string, string>>();
+
+/** encodeCallRequest, memoised on the identity of `args`. */
+function requestText(fn: string, args: unknown[], options: CallOptions | undefined): string {
+  let byCall = requests.get(args);
+  if (!byCall) requests.set(args, (byCall = new Map()));
+  const key = `${fn}\0${JSON.stringify(options ?? null)}`;
+  let text = byCall.get(key);
+  if (text === undefined) byCall.set(key, (text = encodeCallRequest(fn, args, options)));
+  return text;
+}
+
 /** The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. */
 export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers): GradeResult {
   return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
 }
 
-/**
- * Runs the (a) and (b) tests of `code` against `grader` in a QuickJS sandbox built on `engine` (a fresh
- * WebAssembly instance when none is given). Never throws for anything the learner's code does.
- */
+/** Runs the (a) and (b) tests of `code` against `grader` in sandboxes from `sandboxes`. Never throws for anything the learner's code does. */
 export async function gradeExercise(
   grader: Grader,
   code: string,
-  opts: { seed: number; budgets: Budgets; engine?: QuickJSWASMModule; guest: string; limits?: SandboxLimits; fileName?: string },
+  opts: { seed: number; budgets: Budgets; sandboxes: SandboxFactory; fileName?: string },
 ): Promise<ExerciseRun> {
   const { seed, budgets } = opts;
-  const limits = opts.limits ?? DEFAULT_LIMITS;
   const tests = grader.tests(seed);
   const infos: TestInfo[] = tests.map(({ id, part, title, seed: s }) => ({ id, part, title, seed: s }));
   const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests'>): ExerciseRun => ({ tests: results, ...extra });
@@ -76,8 +85,7 @@ export async function gradeExercise(
     return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs: [], loadError: message, cpuMs: 0, restarts: 0 });
   }
 
-  let engine = opts.engine ?? (await newEngine());
-  let box: QuickSandbox | null = null;
+  let box: Sandbox | null = null;
   let cpuMs = 0;
   let restarts = 0;
   const logs: string[] = [];
@@ -98,8 +106,7 @@ export async function gradeExercise(
 
   /** Builds the sandbox and loads the file; a load failure is final for this exercise. */
   const open = async (): Promise<string | null> => {
-    if (restarts > 0) engine = await newEngine(); // a failed engine's WebAssembly memory is not trusted again
-    box = new QuickSandbox(engine, opts.guest, limits);
+    box = await opts.sandboxes.open(restarts > 0); // a failed engine is not trusted again
     const r = box.load(js, Math.min(budgets.callMs, budgets.exerciseMs - spent()));
     return r.ok ? null : r.message;
   };
@@ -140,7 +147,7 @@ export async function gradeExercise(
     };
     const host: LearnerHost = {
       call: async (fn, args, options): Promise<CallOutcome> => {
-        const request = encodeCallRequest(fn, args, options);
+        const request = requestText(fn, args, options);
         const hit = memo.get(request);
         if (hit) return hit;
         const outcome = await callSandbox(request);

@@ -1,16 +1,17 @@
-// A grading worker thread: runs the trusted graders and one QuickJS sandbox at a time. The pool (pool.ts)
-// sends one job per (submission, exercise) and can terminate this thread whenever a job overruns.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
+// A grading worker: runs the trusted graders and one sandbox at a time. The pool (pool.ts) starts it as a child
+// process (isolated-vm needs its own process flags) or a worker thread (QuickJS), sends its setup first, then one
+// group of jobs per submission (one job per exercise), and can kill it whenever a group overruns.
+import { parentPort } from 'node:worker_threads';
 import { graders } from '../graders/index';
 import type { Grader } from '../graders/lib/define';
 import { cachedGrader } from './case-cache';
 import { gradeExercise, type Budgets, type ExerciseRun } from './grade-exercise';
-import { newEngine, type SandboxLimits } from './sandbox/quickjs';
+import { isolateFactory } from './sandbox/isolate';
+import { quickjsFactory } from './sandbox/quickjs';
+import type { SandboxFactory, SandboxKind, SandboxLimits } from './sandbox/sandbox';
 
 /** A job: grade `code` for exercise `exerciseId`. */
-export interface JobRequest {
-  jobId: number;
+export interface Job {
   exerciseId: string;
   code: string;
   seed: number;
@@ -18,44 +19,64 @@ export interface JobRequest {
   fileName: string;
 }
 
-/** The worker's answer to a job. */
-export type JobReply = { jobId: number; ok: true; run: ExerciseRun } | { jobId: number; ok: false; message: string };
+/** The jobs of one submission: they share an engine, which no other submission's jobs use. */
+export interface GroupRequest {
+  groupId: number;
+  jobs: Job[];
+}
 
-/** What the pool passes at start. */
+/** The worker's answer to a group: one run per job, in order. */
+export type GroupReply = { groupId: number; ok: true; runs: ExerciseRun[] } | { groupId: number; ok: false; message: string };
+
+/** The first message a worker receives. */
 export interface WorkerInit {
+  kind: SandboxKind;
   guest: string;
   limits: SandboxLimits;
 }
 
-/** Jobs served by one WebAssembly instance before a fresh one is made (its memory only grows). */
-const JOBS_PER_ENGINE = 50;
-
-const port = parentPort!;
-const { guest, limits } = workerData as WorkerInit;
+const send = (m: GroupReply): void => void (parentPort ? parentPort.postMessage(m) : process.send!(m));
 const cache = new Map<string, Grader>();
-let engine: QuickJSWASMModule | null = null;
-let served = 0;
+let sandboxes: SandboxFactory | null = null;
+let setupError: string | null = null;
 
-async function handle(job: JobRequest): Promise<JobReply> {
+async function gradeJob(job: Job, sandboxes: SandboxFactory): Promise<ExerciseRun> {
   const base = graders[job.exerciseId];
-  if (!base) return { jobId: job.jobId, ok: false, message: `no grader for exercise ${job.exerciseId}` };
+  if (!base) throw new Error(`no grader for exercise ${job.exerciseId}`);
   let g = cache.get(job.exerciseId);
   if (!g) cache.set(job.exerciseId, (g = cachedGrader(base)));
-  if (!engine || served >= JOBS_PER_ENGINE) {
-    engine = await newEngine();
-    served = 0;
-  }
-  served++;
-  const run = await gradeExercise(g, job.code, { seed: job.seed, budgets: job.budgets, engine, guest, limits, fileName: job.fileName });
-  // An engine that had to be rebuilt during the job is not reused for the next learner.
-  if (run.restarts > 0) engine = null;
-  return { jobId: job.jobId, ok: true, run };
+  return gradeExercise(g, job.code, { seed: job.seed, budgets: job.budgets, sandboxes, fileName: job.fileName });
 }
 
-// One job at a time, in order: the pool never sends a second job before the first is answered.
-port.on('message', (job: JobRequest) => {
-  handle(job).then(
-    (reply) => port.postMessage(reply),
-    (e: unknown) => port.postMessage({ jobId: job.jobId, ok: false, message: e instanceof Error ? e.message : String(e) } satisfies JobReply),
-  );
-});
+async function handle(group: GroupRequest): Promise<GroupReply> {
+  if (!sandboxes) return { groupId: group.groupId, ok: false, message: setupError ?? 'the worker was not set up' };
+  try {
+    const runs: ExerciseRun[] = [];
+    for (const job of group.jobs) runs.push(await gradeJob(job, sandboxes));
+    return { groupId: group.groupId, ok: true, runs };
+  } finally {
+    sandboxes.close();
+  }
+}
+
+// The pool sends the next group ahead; groups are graded one at a time, in the order they came.
+let queue: Promise<void> = Promise.resolve();
+
+function onMessage(m: GroupRequest | { init: WorkerInit }): void {
+  if ('init' in m) {
+    try {
+      sandboxes = m.init.kind === 'isolate' ? isolateFactory(m.init.guest, m.init.limits) : quickjsFactory(m.init.guest, m.init.limits);
+    } catch (e) {
+      setupError = e instanceof Error ? e.message : String(e);
+    }
+    return;
+  }
+  queue = queue.then(() => handle(m).then(send, (e: unknown) => send({ groupId: m.groupId, ok: false, message: e instanceof Error ? e.message : String(e) })));
+}
+
+if (parentPort) parentPort.on('message', onMessage);
+else {
+  process.on('message', onMessage);
+  // A child whose pool went away has nothing left to do.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -6,18 +6,37 @@ import type { Case, MistakeDef } from './define';
 import { executeCall } from './host';
 import type { Diagnosis } from './result';
 
+/** What a mistake module gives on a case: its value (the selected field), and whether that value fails the case. */
+interface MistakeOutput {
+  ok: boolean;
+  value: unknown;
+  fails: boolean;
+}
+
 /**
- * The value a mistake module returns for a case (the selected field) and, when the case probes memory, its peak
- * allocation; ok is false when it returns nothing usable.
+ * Mistake modules are pure reference code and a case is never changed after `make`, so a (case, mistake) output is
+ * computed once per case object (batch grading shares case objects across a class; case-cache.ts).
  */
-function mistakeValue(m: MistakeDef, c: Case): { ok: boolean; value: unknown; alloc: AllocReport | null } {
+const outputs = new WeakMap<Case, Map<MistakeDef, MistakeOutput>>();
+
+/** The mistake's output on `c` (ok is false when it returns nothing usable), from the memo when there. */
+function mistakeOutput(m: MistakeDef, c: Case): MistakeOutput {
+  let byMistake = outputs.get(c);
+  if (!byMistake) outputs.set(c, (byMistake = new Map()));
+  let r = byMistake.get(m);
+  if (!r) byMistake.set(m, (r = runMistake(m, c)));
+  return r;
+}
+
+function runMistake(m: MistakeDef, c: Case): MistakeOutput {
+  const none = { ok: false, value: undefined, fails: false };
   const out = executeCall(m.module, c.fn, c.args, c.probeAlloc ? { probeAlloc: true } : undefined);
-  if (out.kind !== 'return') return { ok: false, value: undefined, alloc: null };
+  if (out.kind !== 'return') return none;
   const raw = out.value;
   const alloc = out.alloc ?? null;
-  if (c.field === undefined) return { ok: true, value: raw, alloc };
-  if (!raw || typeof raw !== 'object' || !(c.field in raw)) return { ok: false, value: undefined, alloc: null };
-  return { ok: true, value: (raw as Record<string, unknown>)[c.field], alloc };
+  if (c.field !== undefined && (!raw || typeof raw !== 'object' || !(c.field in raw))) return none;
+  const value = c.field === undefined ? raw : (raw as Record<string, unknown>)[c.field];
+  return { ok: true, value, fails: failsCase(c, value, alloc) };
 }
 
 /** Whether a mistake's output fails the case: a wrong value, or a right value that fails the case's extra check (memory). */
@@ -31,11 +50,9 @@ export function matchingMistakes(mistakes: MistakeDef[], c: Case, value: unknown
   const atol = c.check.kind === 'tensor' ? (c.check.atol ?? DEFAULT_TOL.atol) : 0;
   const rtol = c.check.kind === 'tensor' ? (c.check.rtol ?? DEFAULT_TOL.rtol) : 0;
   return mistakes.filter((m) => {
-    const r = mistakeValue(m, c);
-    if (!r.ok) return false;
+    const r = mistakeOutput(m, c);
     // A mistake that happens to pass this case says nothing about the learner's error.
-    if (!failsCase(c, r.value, r.alloc)) return false;
-    return sameValue(value, r.value, atol, rtol);
+    return r.ok && r.fails && sameValue(value, r.value, atol, rtol);
   });
 }
 

@@ -1,8 +1,10 @@
-// The QuickJS sandbox on its own: hostile code ends as a CallOutcome, never as a host failure, and nothing one
-// sandbox does is visible in the next one.
+// The sandboxes on their own — a V8 isolate (isolated-vm, the default) and QuickJS (the fallback): hostile code
+// ends as a CallOutcome, never as a host failure, and nothing one sandbox does is visible in the next one.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { guestScript } from '../../instructor/sandbox/bundle';
-import { newEngine, parseOutcome, QuickSandbox } from '../../instructor/sandbox/quickjs';
+import { isolateFactory } from '../../instructor/sandbox/isolate';
+import { quickjsFactory } from '../../instructor/sandbox/quickjs';
+import { parseOutcome, type SandboxFactory } from '../../instructor/sandbox/sandbox';
 import { decodeTagged, decodeWire, encodeTagged, encodeWire, isPlainJson } from '../../instructor/sandbox/wire';
 import { Worker } from 'node:worker_threads';
 
@@ -10,12 +12,6 @@ let guest = '';
 beforeAll(async () => {
   guest = await guestScript();
 });
-
-async function box(code: string) {
-  const b = new QuickSandbox(await newEngine(), guest);
-  const load = b.load(`"use strict"; ${code}`, 500);
-  return { b, load };
-}
 
 describe('wire format', () => {
   it('round-trips the values JSON loses', () => {
@@ -47,7 +43,18 @@ describe('wire format', () => {
   });
 });
 
-describe('QuickJS sandbox', () => {
+const engines: { name: string; factory: () => SandboxFactory }[] = [
+  { name: 'V8 isolate (isolated-vm)', factory: () => isolateFactory(guest) },
+  { name: 'QuickJS', factory: () => quickjsFactory(guest) },
+];
+
+describe.each(engines)('$name sandbox', ({ factory }) => {
+  async function box(code: string) {
+    const b = await factory().open(false);
+    const load = b.load(`"use strict"; ${code}`, 500);
+    return { b, load };
+  }
+
   it('calls an export with non-finite arguments and returns typed arrays as plain numbers', async () => {
     const { b, load } = await box('exports.f = (m) => [m[0][1], new Float64Array([1.5, -0])];');
     expect(load).toEqual({ ok: true, exports: ['f'] });
@@ -75,18 +82,27 @@ describe('QuickJS sandbox', () => {
     const { b } = await box('exports.f = function g(n) { return g(n + 1) + 1; }; exports.j = () => { let a = []; for (let i = 0; i < 1e5; i++) a = [a]; return JSON.stringify(a).length; };');
     const o = b.call('f', [0], undefined, 2000);
     expect(o.kind).toBe('throw');
-    expect(o.kind === 'throw' && o.message).toMatch(/stack overflow/);
-    // Native recursion (JSON.stringify of a deep array) must hit QuickJS's limit, not the host thread's stack:
-    // in a worker with a 16 MB stack (as the pool runs it) it is a plain error.
+    expect(o.kind === 'throw' && o.message).toMatch(/stack overflow|call stack size/);
     expect(b.broken).toBe(false);
+    expect(b.call('f', [0], undefined, 2000).kind).toBe('throw');
     b.dispose();
   });
 
   it('ends a memory bomb with "out of memory" and frees the runtime', async () => {
-    const { b } = await box('exports.f = () => { const a = []; for (let i = 0; ; i++) a.push([i, i + 1, i + 2, i + 3]); };');
+    const { b } = await box('exports.f = () => { const a = []; for (let i = 0; ; i++) a.push([i, i + 1, i + 2, i + 3]); }; exports.g = () => 1;');
     const o = b.call('f', [], undefined, 20_000);
     expect(['throw', 'crash']).toContain(o.kind);
     expect(JSON.stringify(o)).toMatch(/out of memory/);
+    // Whatever the engine left behind, the next call is an outcome too (a dead isolate answers "failed").
+    expect(['return', 'crash']).toContain(b.call('g', [], undefined, 500).kind);
+    b.dispose();
+  });
+
+  it('ends a typed-array memory bomb at the memory limit', async () => {
+    const { b } = await box('exports.f = () => { const a = []; for (;;) a.push(new Float64Array(1 << 20)); };');
+    const o = b.call('f', [], undefined, 20_000);
+    expect(['throw', 'crash']).toContain(o.kind);
+    expect(JSON.stringify(o)).toMatch(/memory|allocation failed|Array buffer/i);
     b.dispose();
   });
 
@@ -115,13 +131,13 @@ describe('QuickJS sandbox', () => {
   });
 
   it('keeps tampering with built-ins inside one sandbox', async () => {
-    const engine = await newEngine();
-    const a = new QuickSandbox(engine, guest);
+    const f = factory();
+    const a = await f.open(false);
     a.load('Array.prototype.map = () => "pwned"; Math.exp = () => 1; globalThis.Float64Array = null; JSON.stringify = () => "1"; exports.f = () => [1, 2].map((x) => x * 2);', 500);
     expect(a.call('f', [], undefined, 500)).toEqual({ kind: 'return', value: 'pwned' });
     a.dispose();
-    // A new runtime on the same WebAssembly instance starts from pristine built-ins.
-    const b = new QuickSandbox(engine, guest);
+    // The next sandbox of the same factory (for QuickJS: the same WebAssembly instance) starts from pristine built-ins.
+    const b = await f.open(false);
     b.load('exports.f = () => [[1, 2].map((x) => x * 2), Math.exp(0), typeof Float64Array];', 500);
     expect(b.call('f', [], undefined, 500)).toEqual({ kind: 'return', value: [[2, 4], 1, 'function'] });
     // And the host's own built-ins were never touched.
@@ -146,7 +162,9 @@ describe('QuickJS sandbox', () => {
     expect(o).toEqual({ kind: 'return', value: { $unsupported: 'a Promise (the function must not be async)' } });
     b.dispose();
   });
+});
 
+describe('QuickJS sandbox', () => {
   it('survives native deep recursion inside a worker thread with the pool\'s stack size', async () => {
     const { createRequire } = await import('node:module');
     const { pathToFileURL } = await import('node:url');

@@ -1,0 +1,165 @@
+// What every isolation boundary for learner code offers the grader: load a file, call an export, read the
+// console, all as bounded text (wire.ts) validated here. Two engines implement `invoke`: a separate V8 isolate
+// (isolate.ts, the default) and QuickJS in WebAssembly (quickjs.ts, the fallback). Why: instructor/README.md.
+import type { CallOptions, CallOutcome } from '../../graders/lib/host';
+import { decodeTagged, decodeWire, encodeTagged, isPlainJson } from './wire';
+
+/** Limits of one sandbox. */
+export interface SandboxLimits {
+  /** Heap of the learner's JS runtime, bytes. */
+  memoryBytes: number;
+  /** QuickJS's own stack limit, bytes (must stay well below the host thread's stack; see README). */
+  stackBytes: number;
+  /** Longest text a call may return (the encoded value), characters. */
+  maxOutputChars: number;
+}
+
+/** Defaults: enough for every exercise's largest case, small enough that a memory bomb ends in milliseconds. */
+export const DEFAULT_LIMITS: SandboxLimits = { memoryBytes: 32 << 20, stackBytes: 256 << 10, maxOutputChars: 8 << 20 };
+
+/** The engines that can host learner code. */
+export type SandboxKind = 'isolate' | 'quickjs';
+
+/** How reports name each engine. */
+export const SANDBOX_NAMES: Record<SandboxKind, string> = {
+  isolate: 'V8 isolates (isolated-vm) in child processes',
+  quickjs: 'QuickJS (quickjs-emscripten, WebAssembly) in worker threads',
+};
+
+/** Result of loading the learner's file. */
+export type LoadResult = { ok: true; exports: string[] } | { ok: false; message: string; timeout?: boolean };
+
+/** Console output captured inside the sandbox. */
+export interface Logs {
+  lines: string[];
+  dropped: number;
+}
+
+/** The guest's three entry points (guest.ts). */
+export type GuestEntry = 'load' | 'call' | 'takeLogs';
+
+/** What one crossing into the engine gave: the guest's answer text, or why there is none. */
+export type Invoked = { text: string } | { stop: 'timeout' | 'memory' | 'engine' | 'guest'; message: string };
+
+/** Makes fresh sandboxes of one kind; `afterFailure` asks for one that shares nothing with a failed engine. */
+export interface SandboxFactory {
+  kind: SandboxKind;
+  open(afterFailure: boolean): Promise<Sandbox>;
+  /** Ends the current submission: nothing of its engine is used for the next one. */
+  close(): void;
+}
+
+/**
+ * One learner file in one fresh JS realm. All methods are synchronous and never throw: anything the learner
+ * does ends as a LoadResult or CallOutcome. After a failure of the engine itself (`broken`), the owner must
+ * dispose it and open a new one.
+ */
+export abstract class Sandbox {
+  /** True once the engine failed in a way that may leave it inconsistent. */
+  broken = false;
+  /** Milliseconds spent running learner code so far. */
+  cpuMs = 0;
+
+  constructor(protected limits: SandboxLimits) {}
+
+  /** Runs guest entry `fn` on `arg` within `timeoutMs`. */
+  protected abstract invoke(fn: GuestEntry, arg: string, timeoutMs: number): Invoked;
+
+  /** Frees the engine's resources; safe to call on a broken sandbox. */
+  abstract dispose(): void;
+
+  /** Evaluates the learner's transpiled code (top-level code has the same time limit as a call). */
+  load(js: string, timeoutMs: number): LoadResult {
+    const r = this.invoke('load', js, timeoutMs);
+    if ('stop' in r) {
+      if (r.stop === 'timeout') return { ok: false, timeout: true, message: `the top-level code of your file did not finish within ${timeoutMs} ms` };
+      if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      return { ok: false, message: r.message };
+    }
+    try {
+      const v = decodeWire(r.text) as { ok?: unknown; exports?: unknown; message?: unknown };
+      if (v && v.ok === true && Array.isArray(v.exports)) return { ok: true, exports: v.exports.filter((x): x is string => typeof x === 'string').slice(0, 1000) };
+      return { ok: false, message: typeof v?.message === 'string' ? v.message.slice(0, 2000) : 'your file could not be loaded' };
+    } catch {
+      return { ok: false, message: 'your file could not be loaded (its answer could not be read)' };
+    }
+  }
+
+  /** Calls an export with plain-data arguments; the outcome is validated here, whatever the guest sent. */
+  call(fn: string, args: unknown[], options: CallOptions | undefined, timeoutMs: number): CallOutcome {
+    return this.callEncoded(encodeCallRequest(fn, args, options), timeoutMs);
+  }
+
+  /** `call` with a request already made by `encodeCallRequest` (whose text is also an exact key of the call). */
+  callEncoded(request: string, timeoutMs: number): CallOutcome {
+    const r = this.invoke('call', request, timeoutMs);
+    if ('stop' in r) {
+      if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
+      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };
+      return { kind: 'crash', message: r.message };
+    }
+    return parseOutcome(r.text);
+  }
+
+  /** Console lines printed since the last call of takeLogs. */
+  takeLogs(): Logs {
+    const r = this.invoke('takeLogs', '', 1000);
+    if ('stop' in r) return { lines: [], dropped: 0 };
+    try {
+      const v = decodeWire(r.text) as Logs;
+      const lines = Array.isArray(v?.lines) ? v.lines.filter((l): l is string => typeof l === 'string').slice(0, 200).map((l) => l.slice(0, 2000)) : [];
+      return { lines, dropped: typeof v?.dropped === 'number' ? v.dropped : 0 };
+    } catch {
+      return { lines: [], dropped: 0 };
+    }
+  }
+
+  /** The answer text, or a refusal when it exceeds the output limit. */
+  protected bounded(text: unknown): Invoked {
+    if (typeof text !== 'string') return { stop: 'guest', message: 'the sandbox answered with something other than text' };
+    if (text.length > this.limits.maxOutputChars) return { stop: 'guest', message: `the returned value is too large to check (${text.length} characters of data)` };
+    return { text };
+  }
+}
+
+/**
+ * The text of one call request for the guest. `fresh`: the arguments arrive as plain JSON without function tables,
+ * so the guest may use its parsed copy as is. The same call always gives the same text.
+ */
+export function encodeCallRequest(fn: string, args: unknown[], options: CallOptions | undefined): string {
+  if (isPlainJson(args)) {
+    const text = JSON.stringify({ fn, args, options });
+    return 'J' + (text.includes('"$fn"') ? text : JSON.stringify({ fn, args, options, fresh: true }));
+  }
+  return encodeTagged({ fn, args, options });
+}
+
+const str = (x: unknown, max = 4000) => (typeof x === 'string' ? x.slice(0, max) : null);
+
+/** Checks the guest's answer against the CallOutcome shapes; anything else becomes a crash. */
+export function parseOutcome(text: string): CallOutcome {
+  let o: Record<string, unknown>;
+  try {
+    // Tagged ('J' plain JSON / 'W' wire format, see wire.ts); an untagged text is read as the wire format.
+    o = (text.charCodeAt(0) === 123 /* { */ ? decodeWire(text) : decodeTagged(text)) as Record<string, unknown>;
+  } catch {
+    return { kind: 'crash', message: 'the result of the call could not be read' };
+  }
+  if (!o || typeof o !== 'object') return { kind: 'crash', message: 'the result of the call could not be read' };
+  switch (o.kind) {
+    case 'return': {
+      const a = o.alloc as Record<string, unknown> | undefined;
+      const alloc = a && typeof a === 'object' && typeof a.peakElements === 'number' && typeof a.peakWhat === 'string' ? { peakElements: a.peakElements, peakWhat: a.peakWhat.slice(0, 200) } : undefined;
+      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'return', value: o.value };
+    }
+    case 'throw':
+    case 'missing':
+    case 'crash': {
+      const message = str(o.message);
+      return message === null ? { kind: 'crash', message: 'the result of the call could not be read' } : { kind: o.kind, message };
+    }
+    default:
+      return { kind: 'crash', message: 'the result of the call could not be read' };
+  }
+}

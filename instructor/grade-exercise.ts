@@ -47,6 +47,14 @@ export function notRunResult(t: TestInfo, status: 'error' | 'timeout', message: 
 
 const MAX_RESTARTS = 3;
 
+/**
+ * A passing test's expected and actual values say nothing an instructor needs and are most of a class report's
+ * size (and of the traffic from the grading processes), so only tests that did not pass keep them.
+ */
+function lean(t: TestResult): TestResult {
+  return t.status === 'pass' ? { ...t, expected: null, actual: null, durationMs: Math.round(t.durationMs * 100) / 100 } : t;
+}
+
 // A case's arguments are built once per worker and shared by every learner of the class (case-cache.ts) and never
 // changed, so the request text of a call is encoded once per (arguments, function, options).
 const requests = new WeakMap<unknown[], Map<string, string>>();
@@ -159,5 +167,5 @@ export async function gradeExercise(
   }
   retire();
   if (droppedLogs) logs.push(`… ${droppedLogs} more console lines were not kept`);
-  return finish(results, { logs, loadError: null, cpuMs, restarts });
+  return finish(results.map(lean), { logs, loadError: null, cpuMs, restarts });
 }

@@ -28,12 +28,9 @@ const TYPED_METHODS = ['map', 'filter', 'slice', 'fill'] as const;
 type AnyFn = (...a: unknown[]) => unknown;
 
 /** Size of an array in elements: the sum of its rows' lengths when its elements are arrays. */
-function measure(x: unknown): [number, string] {
-  if (ArrayBuffer.isView(x)) {
-    const n = (x as unknown as { length: number }).length;
-    return [n, `${x.constructor.name}(${n})`];
-  }
-  if (!Array.isArray(x)) return [0, ''];
+function size(x: unknown): number {
+  if (ArrayBuffer.isView(x)) return (x as unknown as { length: number }).length;
+  if (!Array.isArray(x)) return 0;
   let nested = 0;
   let rows = 0;
   for (let i = 0; i < x.length; i++) {
@@ -43,8 +40,15 @@ function measure(x: unknown): [number, string] {
       rows++;
     }
   }
-  if (rows > 0 && nested > x.length) return [nested, `Array(${x.length}) of arrays (${nested} elements)`];
-  return [x.length, `Array(${x.length})`];
+  return rows > 0 && nested > x.length ? nested : x.length;
+}
+
+/** How the report names an array (built only for a new peak: most arrays measured never are one). */
+function describe(x: unknown): string {
+  const n = size(x);
+  if (ArrayBuffer.isView(x)) return `${x.constructor.name}(${n})`;
+  const len = (x as unknown[]).length;
+  return n > len ? `Array(${len}) of arrays (${n} elements)` : `Array(${len})`;
 }
 
 /** Calls `fn` with allocation tracking switched on and returns its value and the peak allocation. */
@@ -64,15 +68,14 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
     setAdd.call(seen, v);
     return true;
   };
-  const consider = (n: number, what: string) => {
-    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: what };
+  const consider = (n: number, x: unknown) => {
+    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: describe(x) };
   };
   /** A newly created array (or one that just grew by an O(n) operation such as fill): measure it now. */
   const note = <V>(v: V): V => {
     if (!recording) return v;
     remember(v);
-    const [n, what] = measure(v);
-    consider(n, what);
+    consider(size(v), v);
     return v;
   };
   const isArray = Array.isArray;
@@ -84,7 +87,7 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
       lastPushed = arr;
       remember(arr);
     }
-    if (isArray(arr) && arr.length > peak.peakElements) consider(arr.length, `Array(${arr.length})`);
+    if (isArray(arr) && arr.length > peak.peakElements) peak = { peakElements: arr.length, peakWhat: `Array(${arr.length})` };
   };
   const restore: (() => void)[] = [];
   const patch = (obj: Record<string, unknown>, key: string, make: (orig: AnyFn) => unknown) => {
@@ -140,12 +143,9 @@ export function withAllocProbe<T>(fn: () => T): { value: T; alloc: AllocReport }
     const value = fn();
     recording = false;
     // Measure every distinct array seen once more: rows filled by index (or pushed into) after creation count now.
-    setForEach.call(seen, (v: unknown) => {
-      const [n, what] = measure(v);
-      consider(n, what);
-    });
-    const [n, what] = measure(value);
-    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: `${what} (the returned value)` };
+    setForEach.call(seen, (v: unknown) => consider(size(v), v));
+    const n = size(value);
+    if (n > peak.peakElements) peak = { peakElements: n, peakWhat: `${describe(value)} (the returned value)` };
     return { value, alloc: peak };
   } finally {
     recording = false;

@@ -115,13 +115,16 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   let total = 0;
   let done = 0;
   const keyOf = (exerciseId: string, code: string) => createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
-  for (const { submission } of accepted) {
+  // Per accepted submission: exercise id → the key of its (exercise, code) pair, hashed once.
+  const keys = accepted.map(({ submission }) => new Map(exercises.flatMap((ex) => {
+    const sub = submission.exercises[ex.id];
+    return sub ? [[ex.id, keyOf(ex.id, sub.code)] as const] : [];
+  })));
+  for (const [i, { submission }] of accepted.entries()) {
     const fresh = new Map<string, Job>();
     for (const ex of exercises) {
-      const sub = submission.exercises[ex.id];
-      if (!sub) continue;
-      const key = keyOf(ex.id, sub.code);
-      if (!runs.has(key)) fresh.set(key, { exerciseId: ex.id, code: sub.code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` });
+      const key = keys[i].get(ex.id);
+      if (key && !runs.has(key)) fresh.set(key, { exerciseId: ex.id, code: submission.exercises[ex.id].code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` });
     }
     if (!fresh.size) continue;
     total += fresh.size;
@@ -144,7 +147,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
               const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
               return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
             }
-            const run = await runs.get(keyOf(ex.id, sub.code))!;
+            const run = await runs.get(keys[i].get(ex.id)!)!;
             const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
             return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
           }),

@@ -1,8 +1,8 @@
 // Grades submissions in parallel (one worker per core by default), each as one group of exercise jobs. Each group
 // has a wall-clock watchdog on top of the sandbox's own CPU limits: a worker stuck in native code (e.g. a memory
-// bomb grinding near its limit) is killed and replaced, and only that group's jobs are marked as stopped. Workers are child processes for isolated-vm
-// (which needs `--no-node-snapshot`, a process flag) and worker threads for QuickJS (which needs a large thread
-// stack, see instructor/README.md).
+// bomb grinding near its limit) is killed and replaced, and only that group's jobs are marked as stopped.
+// Workers are child processes for isolated-vm (which needs `--no-node-snapshot`, a process flag) and worker
+// threads for QuickJS (which needs a large thread stack, see instructor/README.md).
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -47,9 +47,15 @@ const IN_FLIGHT = 2;
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const workerUrl = new URL('./worker.ts', import.meta.url);
 
-/** Starts one worker; `onMessage` gets its replies, `onLost` is called once if it dies. */
+/** Starts one worker and sends it `init`; `onMessage` gets its replies, `onLost` is called if it dies. */
 function startWorker(init: WorkerInit, onMessage: (m: GroupReply) => void, onLost: (why: string) => void): Channel {
-  if (init.kind === 'isolate') {
+  const channel = openChannel(init.kind, onMessage, onLost);
+  channel.send({ init });
+  return channel;
+}
+
+function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply) => void, onLost: (why: string) => void): Channel {
+  if (kind === 'isolate') {
     const child = fork(fileURLToPath(workerUrl), [], {
       execArgv: ['--no-node-snapshot', '--max-old-space-size=1024', '--import', tsxLoader],
       serialization: 'advanced',
@@ -119,7 +125,6 @@ export class GradingPool {
         this.lose(slot, why);
       },
     );
-    slot.channel.send({ init: { kind, guest, limits } });
     return slot;
   }
 

@@ -8,7 +8,8 @@
 // are arrays counts the sum of its rows' lengths. `push` only records the array and its length (O(1)): measuring
 // the whole array on every push made the probe quadratic. Not seen: an array literal (`[]`) that is only ever
 // filled by index assignment and never passes through any of the above. A nested array's rows are summed at
-// creation and at the end, so one emptied again before the call returns counts with its final rows.
+// creation and at the end, so one emptied again before the call returns counts with its final rows. An array whose
+// first element is a number is taken to be a row of numbers (its length), without looking at the rest.
 
 /** The peak allocation observed during a call. */
 export interface AllocReport {
@@ -31,6 +32,8 @@ type AnyFn = (...a: unknown[]) => unknown;
 function size(x: unknown): number {
   if (ArrayBuffer.isView(x)) return (x as unknown as { length: number }).length;
   if (!Array.isArray(x)) return 0;
+  // A row of numbers (most arrays a kernel makes): O(1), since every distinct array is measured again at the end.
+  if (x.length > 0 && typeof x[0] === 'number') return x.length;
   let nested = 0;
   let rows = 0;
   for (let i = 0; i < x.length; i++) {

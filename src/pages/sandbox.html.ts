@@ -1,7 +1,7 @@
 // The sandbox page learner code runs behind. The course page embeds it as
 // <iframe sandbox="allow-scripts"> (no allow-same-origin), so it gets an opaque origin: no access to the
-// site's storage, cookies or DOM. Its CSP allows only its own inline script (by hash) and blob: workers/modules,
-// and forbids every network access (connect-src 'none'), which blob: workers inherit.
+// site's storage, cookies or DOM. Its CSP allows only its own inline script (by hash), blob: workers and data:
+// modules (the learner's file), and forbids every network access (connect-src 'none'), which blob: workers inherit.
 import type { APIRoute } from 'astro';
 import { createHash } from 'node:crypto';
 import frameScript from '../sandbox/frame.js?raw';
@@ -11,7 +11,7 @@ export function sandboxCsp(script: string): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
   return [
     "default-src 'none'",
-    `script-src 'sha256-${hash}' blob:`,
+    `script-src 'sha256-${hash}' blob: data:`,
     'worker-src blob:',
     "connect-src 'none'",
     "img-src 'none'",

@@ -15,7 +15,7 @@
   /**
    * The current run: its code, its worker, the batch in flight and the outcomes gathered so far.
    * @type {{ port: MessagePort | null, t0: number, runId: number, code: string, worker: Worker | null, timer: ReturnType<typeof setTimeout> | undefined, pending: Batch | null,
-   *   outcomes: unknown[], dead: boolean, loaded: boolean, workerLoaded: boolean, loadLimitMs: number } | null}
+   *   outcomes: unknown[], dead: boolean, loaded: boolean, workerLoaded: boolean, loadLimitMs: number, direct: boolean } | null}
    */
   let run = null;
   /** @type {Batch[]} */
@@ -27,7 +27,7 @@
   const spawn = () => {
     if (!workerUrl) return null;
     // A classic worker: Chromium refuses module workers from blob: URLs in an opaque origin, while a classic
-    // worker may still import() a blob: module (the learner's file).
+    // worker may still import() a module (the learner's file, as a data: URL).
     const w = new Worker(workerUrl, { name: 'learner-code' });
     // A spare that dies before use is simply replaced.
     w.onerror = () => {
@@ -46,12 +46,15 @@
     run.worker = null;
   };
 
-  /** Sends the batch in flight back with the outcomes gathered (all of them, or up to a stop), then goes on. */
+  /**
+   * Ends the batch in flight and goes on. Its outcomes go to the page from here when the batch was cut short (`last`
+   * is the stop) or the worker has no port to the page; otherwise the worker has sent them itself, one hop shorter.
+   */
   const finish = (/** @type {unknown} */ last) => {
     if (!run || !run.pending) return;
     clearTimeout(run.timer);
     if (last !== undefined) run.outcomes.push(last);
-    toPage({ type: 'outcomes', runId: run.runId, callId: run.pending.callId, outcomes: run.outcomes });
+    if (last !== undefined || !run.direct) toPage({ type: 'outcomes', runId: run.runId, callId: run.pending.callId, outcomes: run.outcomes });
     run.pending = null;
     run.outcomes = [];
     next();
@@ -93,6 +96,8 @@
       const m = ev.data;
       if (!m || typeof m !== 'object') return;
       if (m.t === 'log') toPage({ type: 'log', runId: r.runId, level: m.level, text: m.text });
+      // The worker's port to the page failed: its message comes this way instead.
+      else if (m.t === 'relay' && m.m && typeof m.m === 'object') toPage({ ...m.m, runId: r.runId });
       else if (m.t === 'loaded') {
         clearTimeout(r.timer);
         r.workerLoaded = true;
@@ -143,6 +148,7 @@
     // The page's port goes to the first worker of the run only (a port can be handed over once).
     const port = r.port;
     r.port = null;
+    r.direct = Boolean(port);
     w.postMessage({ t: 'load', code: r.code, port }, port ? [port] : []);
     // Starting a worker takes the frame's thread for a while: do it after this run's batch is on its way.
     setTimeout(warm, 30);
@@ -175,7 +181,7 @@
     } else if (m.type === 'load' && typeof m.code === 'string') {
       stopWorker();
       queue = [];
-      run = { port: m.port instanceof MessagePort ? m.port : null, t0: performance.timeOrigin + performance.now(), runId: m.runId, code: m.code, worker: null, timer: undefined, pending: null, outcomes: [], dead: false, loaded: false, workerLoaded: false, loadLimitMs: m.timeLimitMs };
+      run = { port: m.port instanceof MessagePort ? m.port : null, t0: performance.timeOrigin + performance.now(), runId: m.runId, code: m.code, worker: null, timer: undefined, pending: null, outcomes: [], dead: false, loaded: false, workerLoaded: false, loadLimitMs: m.timeLimitMs, direct: false };
       attach();
     } else if (m.type === 'batch' && run && run.runId === m.runId && Array.isArray(m.calls)) {
       queue.push({ callId: m.callId, calls: m.calls, timeLimitMs: m.timeLimitMs });

@@ -69,36 +69,78 @@ function memoMake(t: TestDef, exerciseId: string): TestDef {
   };
 }
 
-/** The first call of every test, deduplicated: several tests often check different fields of the same call. */
-function firstCalls(defs: TestDef[]): Map<string, CallRequest> {
+/** The first calls of a Run's tests, deduplicated (several tests often check different fields of one call). */
+interface FirstCalls {
+  requests: Map<string, CallRequest>;
+  /** The key of each case's call by its arguments array, so answering a test needs no stringifying. */
+  keyOf: Map<unknown[], { fn: string; probe: boolean; key: string }>;
+}
+
+function firstCalls(defs: TestDef[]): FirstCalls {
   const requests = new Map<string, CallRequest>();
+  const keyOf = new Map<unknown[], { fn: string; probe: boolean; key: string }>();
   for (const t of defs) {
     try {
       const c = t.make(t.params, t.seed ?? 0);
       const options = c.probeAlloc ? { probeAlloc: true } : undefined;
-      requests.set(callKey(c.fn, c.args, options), { fn: c.fn, args: c.args, options });
+      const key = callKey(c.fn, c.args, options);
+      requests.set(key, { fn: c.fn, args: c.args, options });
+      keyOf.set(c.args, { fn: c.fn, probe: Boolean(c.probeAlloc), key });
     } catch {
       // A grader bug surfaces when runTest makes the case again.
     }
   }
-  return requests;
+  return { requests, keyOf };
 }
 
 /**
  * A host that answers the calls sent ahead with the code (one exchange with the sandbox for most of a Run) and
  * sends any others (shrinking, calls after a stop) one by one.
  */
-async function prefetched(keys: string[], session: RunSession): Promise<LearnerHost> {
+async function prefetched(first: FirstCalls, session: RunSession): Promise<LearnerHost> {
   const outcomes = await session.first;
   const answered = new Map<string, CallOutcome>();
   // A stopped batch answers only up to the stop; later calls go to the sandbox again.
+  const keys = [...first.requests.keys()];
   outcomes.forEach((o, i) => answered.set(keys[i], o));
   return {
     call(fn, args, options) {
-      const hit = answered.get(callKey(fn, args, options));
+      const known = first.keyOf.get(args);
+      const key = known && known.fn === fn && known.probe === Boolean(options?.probeAlloc) ? known.key : callKey(fn, args, options);
+      const hit = answered.get(key);
       return hit ? structuredClone(hit) : session.host.call(fn, args, options);
     },
   };
+}
+
+/** A Run's seed, its tests (cases built once each) and the first call of every test. */
+interface Plan {
+  seed: number;
+  defs: TestDef[];
+  first: FirstCalls;
+}
+
+function plan(grader: Grader, seed: number): Plan {
+  const defs = grader.tests(seed).map((t) => memoMake(t, grader.meta.id));
+  return { seed, defs, first: firstCalls(defs) };
+}
+
+/**
+ * The next Run's plan per exercise, made while the page is idle: the next seed is drawn ahead, so building its
+ * cases (the engine's reference values) is off the path from Run to verdict.
+ */
+const nextPlans = new Map<string, Plan>();
+
+function planAhead(grader: Grader): void {
+  const make = () => {
+    try {
+      nextPlans.set(grader.meta.id, plan(grader, Math.floor(Math.random() * 2 ** 31)));
+    } catch {
+      // A grader bug surfaces in the Run itself, which makes its plan again.
+    }
+  };
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(make, { timeout: 1000 });
+  else setTimeout(make, 50);
 }
 
 /** Grades `code` for exercise `id`; never throws for anything the learner's code does. */
@@ -113,10 +155,11 @@ export async function runExercise(
   const grader = graderCache.get(id) ?? (await loadGrader(id));
   graderCache.set(id, grader);
   const limit = options.timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
-  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   performance.mark('amm:run');
-  const defs = grader.tests(seed).map((t) => memoMake(t, grader.meta.id));
-  let requests = new Map<string, CallRequest>();
+  const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
+  nextPlans.delete(grader.meta.id);
+  let p: Plan | null = ahead ?? null;
+  const seed = p?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const session = await getSandbox().start(
     code,
     limit,
@@ -127,16 +170,22 @@ export async function runExercise(
       options.onLog?.(l);
     },
     () => {
-      requests = firstCalls(defs);
-      return [...requests.values()];
+      // Without a plan made ahead, the cases are built here, after the code is on its way to the worker.
+      p ??= plan(grader, seed);
+      return [...p.first.requests.values()];
     },
   );
-  if (isLoadFailure(session)) return { result: null, loadFailure: session, logs, ms: performance.now() - t0 };
+  // The next Run's cases are built once this one is over (idle time during the Run belongs to the worker).
+  if (isLoadFailure(session)) {
+    if (options.seed === undefined) planAhead(grader);
+    return { result: null, loadFailure: session, logs, ms: performance.now() - t0 };
+  }
+  const { defs, first } = p ?? (p = plan(grader, seed));
   const tests: TestResult[] = [];
   const stopped = new Set<string>();
   performance.mark('amm:loaded');
   try {
-    const host = await prefetched([...requests.keys()], session);
+    const host = await prefetched(first, session);
     performance.mark('amm:called');
     for (const t of defs) {
       const fn = stopped.size ? t.make(t.params, t.seed ?? 0).fn : '';
@@ -159,6 +208,7 @@ export async function runExercise(
   tests.push(gradeConcept(grader, answers));
   // Produced on this page by trusted code; checked against the schema before it is stored (see `checkResult`).
   const result = assemble(grader, seed, tests, answers);
+  if (options.seed === undefined) planAhead(grader);
   return { result, loadFailure: null, logs, ms: performance.now() - t0 };
 }
 
@@ -167,7 +217,7 @@ export function checkResult(r: GradeResult): GradeResult {
   return GradeResult.parse(r);
 }
 
-/** Starts the sandbox and fetches the grader ahead of the first Run, so that Run is quick. */
+/** Starts the sandbox, fetches the grader and plans the first Run ahead of it, so that Run is quick. */
 export function prewarm(id: string, starter: string): void {
   void getSandbox().ready.catch(() => {});
   // Warms sucrase's code in the transpile worker.
@@ -175,18 +225,8 @@ export function prewarm(id: string, starter: string): void {
   void loadGrader(id)
     .then((g) => {
       graderCache.set(id, g);
-      // Builds every case once while the learner reads, so the engine's code is warm for the first Run.
-      const warmUp = () => {
-        for (const t of g.tests(1)) {
-          try {
-            t.make(t.params, t.seed ?? 0);
-          } catch {
-            /* reported by a real Run */
-          }
-        }
-      };
-      if ('requestIdleCallback' in globalThis) requestIdleCallback(warmUp, { timeout: 2000 });
-      else setTimeout(warmUp, 200);
+      // Building the first Run's cases while the learner reads also warms the engine's code.
+      planAhead(g);
     })
     .catch(() => {});
 }

@@ -126,6 +126,38 @@ describe('exercise workspace', () => {
     await expect(ws(ex).locator('section[data-part="b"] li[data-status]:not([data-status="pass"])').count()).resolves.toBe(0);
   });
 
+  it('a loop in one function stops only its tests: calls before it in the batch and after it (in a new worker) are graded', async () => {
+    const ex09 = exercises.find((e) => e.id === '09')!;
+    await open(ex09);
+    // onlineSoftmaxUpdate loops; tiledAttention keeps a working copy, so its tests run after the stop.
+    const code =
+      ex09.solution.replace('export function onlineSoftmaxUpdate(', 'function update(').replace('state = onlineSoftmaxUpdate(state,', 'state = update(state,') +
+      '\nexport function onlineSoftmaxUpdate(): never {\n  while (true) {}\n}\n';
+    expect(code).toContain('state = update(state,');
+    await setCode(ex09, code);
+    await run(ex09, 30_000);
+    const all = [...(await statuses(ex09, 'a')), ...(await statuses(ex09, 'b'))];
+    const by = (prefix: string) => all.filter((x) => x.startsWith(prefix));
+    // Before the loop in the batch: answered from the stopped batch's outcomes.
+    expect(by('a.').length).toBeGreaterThan(0);
+    expect(by('a.').every((x) => x.endsWith(':pass'))).toBe(true);
+    // The loop: stopped once, its other tests not run.
+    expect(by('b.update.').length).toBeGreaterThan(1);
+    expect(by('b.update.').every((x) => x.endsWith(':timeout'))).toBe(true);
+    // After the loop: answered by a fresh worker.
+    expect(by('b.tiled').length).toBeGreaterThan(5);
+    expect([...by('b.tiled'), ...by('b.memory')].every((x) => x.endsWith(':pass'))).toBe(true);
+  });
+
+  it('learner code that breaks the worker\'s port to the page still gets its results (through the frame)', async () => {
+    await open(ex);
+    await setCode(ex, `MessagePort.prototype.postMessage = () => { throw new Error('no port for you'); };\n${ex.solution}`);
+    await run(ex);
+    const all = [...(await statuses(ex, 'a')), ...(await statuses(ex, 'b'))];
+    expect(all.length).toBeGreaterThan(5);
+    expect(all.filter((x) => !x.endsWith(':pass'))).toEqual([]);
+  });
+
   it('runaway memory ends the call with a message about memory', async () => {
     await open(ex);
     const names = [...ex.starter.matchAll(/export function (\w+)/g)].map((m) => m[1]);

@@ -1,6 +1,7 @@
 // Exercise 09's memory check must catch the score matrix however it is built (flat typed array, nested arrays
 // via map or via push), and name the mistake. The map form is the registered mistake; the other two forms live
-// in memory-variants/ and must be diagnosed under the same name.
+// in memory-variants/ and must be diagnosed under the same name. Kernels whose buffers grow as T × d or B_q × T
+// (legit-variants/) must pass it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { grade, inProcessHost } from '../../graders/lib/index';
 import { loadLearner } from '../../graders/lib/learner-module';
 
 const dir = join(__dirname, '..', '..', 'exercises', '09-tiled-attention', 'memory-variants');
+const legitDir = join(__dirname, '..', '..', 'exercises', '09-tiled-attention', 'legit-variants');
 const g = graders['09'];
 
 describe('exercise 09 memory variants', () => {
@@ -29,6 +31,18 @@ describe('exercise 09 memory variants', () => {
         expect(t.alloc?.peakElements, t.id).toBeGreaterThan(0);
         expect(t.diagnosis?.mistake, t.id).toBe('materialises-score-matrix');
       }
+    }
+  });
+
+  const legit = readdirSync(legitDir).filter((f) => f.endsWith('.ts')).sort();
+  it.each(legit)('%s passes every tiled and memory test', async (file) => {
+    expect(legit.length).toBe(2);
+    const host = inProcessHost(loadLearner(readFileSync(join(legitDir, file), 'utf8'), file));
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const r = await grade(g, host, { seed });
+      const tiled = r.tests.filter((t) => t.id.startsWith('b.tiled') || t.id.startsWith('b.memory'));
+      expect(tiled.length).toBeGreaterThan(10);
+      for (const t of tiled) expect(t.status, `${t.id} (seed ${seed}): ${t.message}`).toBe('pass');
     }
   });
 });

@@ -1,7 +1,8 @@
 // The sandbox page learner code runs behind. The course page embeds it as
 // <iframe sandbox="allow-scripts"> (no allow-same-origin), so it gets an opaque origin: no access to the
-// site's storage, cookies or DOM. Its CSP allows only its own inline script (by hash), blob: workers and data:
-// modules (the learner's file), and forbids every network access (connect-src 'none'), which blob: workers inherit.
+// site's storage, cookies or DOM. Its CSP allows only its own inline script (by hash) and data: scripts (the
+// worker, a module worker from a data: URL, and the learner's file it imports), and forbids every network access
+// (connect-src 'none'), which the worker inherits (tested: learner code cannot fetch the site's own URLs).
 import type { APIRoute } from 'astro';
 import { createHash } from 'node:crypto';
 import frameScript from '../sandbox/frame.js?raw';
@@ -11,8 +12,8 @@ export function sandboxCsp(script: string): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64');
   return [
     "default-src 'none'",
-    `script-src 'sha256-${hash}' blob: data:`,
-    'worker-src blob:',
+    `script-src 'sha256-${hash}' data:`,
+    'worker-src data:',
     "connect-src 'none'",
     "img-src 'none'",
     "style-src 'none'",
@@ -20,7 +21,7 @@ export function sandboxCsp(script: string): string {
     "media-src 'none'",
     "object-src 'none'",
     "frame-src 'none'",
-    "child-src blob:",
+    "child-src data:",
     "form-action 'none'",
     "base-uri 'none'",
   ].join('; ');

@@ -26,9 +26,9 @@
 
   const spawn = () => {
     if (!workerUrl) return null;
-    // A classic worker: Chromium refuses module workers from blob: URLs in an opaque origin, while a classic
-    // worker may still import() a module (the learner's file, as a data: URL).
-    const w = new Worker(workerUrl, { name: 'learner-code' });
+    // A module worker from a data: URL (Chromium refuses module workers from blob: URLs in an opaque origin); it
+    // imports the learner's file as a module, also from a data: URL.
+    const w = new Worker(workerUrl, { name: 'learner-code', type: 'module' });
     // A spare that dies before use is simply replaced.
     w.onerror = () => {
       spares = spares.filter((x) => x !== w);
@@ -175,7 +175,7 @@
     const m = ev.data;
     if (!m || typeof m !== 'object') return;
     if (m.type === 'init' && typeof m.workerSource === 'string' && !workerUrl) {
-      workerUrl = URL.createObjectURL(new Blob([m.workerSource], { type: 'text/javascript' }));
+      workerUrl = `data:text/javascript;charset=utf-8,${encodeURIComponent(m.workerSource)}`;
       warm();
       toPage({ type: 'warm' });
     } else if (m.type === 'load' && typeof m.code === 'string') {

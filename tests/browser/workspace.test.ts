@@ -5,6 +5,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Route } from 'playwright-core';
 import { openSession, type Session } from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -193,15 +194,28 @@ describe('exercise workspace', () => {
   it('learner code cannot reach fetch, localStorage, document, parent or the site storage', async () => {
     await open(ex);
     await s.page.evaluate(() => localStorage.setItem('amm.secret', 'site-only'));
+    // Absolute URLs of the site itself (a relative one would not even parse in a data: worker), and a no-cors
+    // fetch (a cross-origin one fails on CORS only after it has left): only the CSP stops these. Requests that get
+    // past the browser's checks to the network are caught here.
+    const site = s.baseUrl;
+    const left: string[] = [];
+    const catcher = (r: Route) => {
+      left.push(r.request().url());
+      return r.abort();
+    };
+    await s.context.route('**/probe-*', catcher);
     const probe = `
 const g = globalThis as any;
+const site = ${JSON.stringify(site)};
 const report: string[] = [];
 report.push('document:' + typeof g.document);
 report.push('localStorage:' + typeof g.localStorage);
 report.push('parent:' + typeof g.parent);
 report.push('cookie:' + typeof g.document?.cookie);
-try { await fetch('/'); report.push('fetch:allowed'); } catch (e) { report.push('fetch:blocked'); }
-try { const x = new g.XMLHttpRequest(); x.open('GET', '/', false); x.send(); report.push('xhr:allowed'); } catch (e) { report.push('xhr:blocked'); }
+try { await fetch(site + '/probe-fetch', { mode: 'no-cors' }); report.push('fetch:allowed'); } catch (e) { report.push('fetch:blocked'); }
+try { const x = new g.XMLHttpRequest(); x.open('GET', site + '/probe-xhr', false); x.send(); report.push('xhr:allowed'); } catch (e) { report.push('xhr:blocked'); }
+try { await new Promise((ok, ko) => { const w = new g.WebSocket(site.replace('http', 'ws') + '/probe-ws'); w.onopen = ok; w.onerror = ko; }); report.push('websocket:allowed'); } catch (e) { report.push('websocket:blocked'); }
+try { await import(site + '/probe-import.js'); report.push('import:allowed'); } catch (e) { report.push('import:blocked'); }
 try { await new Promise((ok, ko) => { const r = g.indexedDB.open('probe'); r.onsuccess = ok; r.onerror = ko; }); report.push('indexedDB:allowed'); } catch (e) { report.push('indexedDB:blocked'); }
 console.log(report.join(' '));
 export function shapes() { return report; }
@@ -215,6 +229,10 @@ export function attention() { return report; }
     expect(out).toContain('parent:undefined');
     expect(out).toContain('fetch:blocked');
     expect(out).toContain('xhr:blocked');
+    expect(out).toContain('websocket:blocked');
+    expect(out).toContain('import:blocked');
+    await s.context.unroute('**/probe-*', catcher);
+    expect(left).toEqual([]);
     expect(out).toContain('indexedDB:blocked');
     expect(out).not.toContain('site-only');
     // The sandbox frame itself has an opaque origin: the page cannot see into it either.

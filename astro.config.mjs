@@ -7,6 +7,7 @@ import rehypeKatex from 'rehype-katex';
 import { fileURLToPath } from 'node:url';
 import { listLessons } from './src/course/lessons.ts';
 import { listExercises } from './src/course/exercises.ts';
+import { sandboxWorkerDev } from './src/sandbox/dev-worker-plugin.ts';
 
 const lessons = listLessons(fileURLToPath(new URL('./content/lessons', import.meta.url)));
 // Exercises come from their folders (exercises/NN-slug/meta.json), validated; nothing is listed by hand.
@@ -46,5 +47,9 @@ export default defineConfig({
   vite: {
     // The sandbox worker must be one self-contained file: the page posts its text into the sandbox frame.
     worker: { format: 'iife' },
+    plugins: [sandboxWorkerDev(fileURLToPath(new URL('./src/sandbox/worker.ts', import.meta.url)))],
+    // Imported only by the transpile worker, which the dev server's dependency scan does not see: without this the
+    // first Run under `npm run dev` finds it and reloads the page.
+    optimizeDeps: { include: ['sucrase'] },
   },
 });

@@ -2,6 +2,7 @@
 // bundle's source text (an opaque origin cannot load a same-site worker URL itself). Every message that comes
 // back is checked for its source and parsed with the protocol schemas before anything uses it.
 import workerUrl from './worker.ts?worker&url';
+import { DEV_WORKER_PATH } from './dev-worker-path';
 import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
 import { toPlain } from '../../graders/lib/plain';
 import { transpile } from './transpile';
@@ -51,8 +52,9 @@ class Sandbox {
   ready!: Promise<void>;
 
   constructor() {
-    // Fetched once from the site itself; the frame turns it into a Blob URL.
-    this.source = fetch(workerUrl).then((r) => {
+    // Fetched once from the site itself; the frame turns it into a data: URL.
+    const url = import.meta.env.DEV ? `${import.meta.env.BASE_URL.replace(/\/$/, '')}${DEV_WORKER_PATH}` : workerUrl;
+    this.source = fetch(url).then((r) => {
       if (!r.ok) throw new Error(`could not load the code runner (${r.status})`);
       return r.text();
     });
@@ -74,9 +76,6 @@ class Sandbox {
     f.hidden = true;
     this.frame = f;
     this.ready = (async () => {
-      // The dev server serves workers as ES modules that import other files; the sandbox needs the one-file
-      // build of the worker, so Run works in the built site only.
-      if (import.meta.env.DEV) throw new Error('Run works in the built site (npm run build && npm run preview), not under the dev server');
       const readyMsg = this.wait('ready', 15_000);
       document.body.append(f);
       if (!(await readyMsg)) throw new Error('the code sandbox did not start');

@@ -71,7 +71,9 @@ export function matrixTable(m: Cell[][] | Cell[], caption: string, other?: unkno
       const td = el('td', undefined, cellText(c));
       const idx = vec ? [j] : [i, j];
       const o = otherRows?.[vec ? 0 : i]?.[j];
-      if (otherRows && (o === undefined || differs(c, o)) && typeof c !== 'string') td.classList.add('is-diff');
+      // An excerpt's "… n more" marker is not a value; NaN and ±Infinity (also strings here) are.
+      const marker = typeof c === 'string' && num(c) === null;
+      if (otherRows && !marker && (o === undefined || differs(c, o))) td.classList.add('is-diff');
       if (worst && worst.join(',') === idx.join(',')) {
         td.classList.add('is-worst');
         td.title = 'largest difference';

@@ -159,6 +159,72 @@ describe('exercise workspace', () => {
     expect(all.filter((x) => !x.endsWith(':pass'))).toEqual([]);
   });
 
+  it('runs from the keyboard (Ctrl+Enter in the editor, Enter on the Run button) and announces the verdict', async () => {
+    await open(ex);
+    await setCode(ex, ex.solution);
+    const runs = async () => Number((await ws(ex).getAttribute('data-runs')) ?? 0);
+    const before = await runs();
+    await ws(ex).locator('.monaco-editor textarea').focus();
+    await s.page.keyboard.press('Control+Enter');
+    await s.page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') ?? 0) > n, [ex.id, before] as const);
+    const live = ws(ex).locator('[data-live]');
+    await expect(live.getAttribute('aria-live')).resolves.toBe('polite');
+    await expect(live.textContent()).resolves.toMatch(/Part \(a\): \d+ of \d+ tests passed/);
+    await ws(ex).locator('[data-action="run"]').focus();
+    await s.page.keyboard.press('Enter');
+    await s.page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') ?? 0) > n + 1, [ex.id, before] as const);
+    // The Run button keeps the focus, so the next Run is one key away.
+    await expect(s.page.evaluate(() => document.activeElement?.getAttribute('data-action'))).resolves.toBe('run');
+  });
+
+  it('in dark mode on a 375 px screen: nothing overflows sideways, text keeps its contrast, mismatches show on both sides', async () => {
+    const ex02 = exercises.find((e) => e.id === '02')!;
+    const offByOne = ex02.mistakes.find((m) => m.name === 'causal-off-by-one')!;
+    await s.page.emulateMedia({ colorScheme: 'dark' });
+    await s.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await open(ex02);
+      await setCode(ex02, offByOne.code);
+      await run(ex02);
+      expect(await s.page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('dark');
+      expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      // WCAG contrast of the results' text on the page background.
+      const ratios = await ws(ex02).locator('[data-results]').evaluate((root) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string) => {
+          const [r, g, b] = rgb(c).map((v) => {
+            const x = v / 255;
+            return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const bg = (e: Element | null): string => {
+          for (let x = e; x; x = x.parentElement) {
+            const c = getComputedStyle(x).backgroundColor;
+            if (!/rgba\(.*, 0\)$|transparent/.test(c)) return c;
+          }
+          return getComputedStyle(document.body).backgroundColor;
+        };
+        const texts = [...root.querySelectorAll('.amm-test__message, .amm-test__diagnosis, .amm-tensor td, summary')].slice(0, 40);
+        return texts.map((e) => {
+          const [a, b] = [lum(getComputedStyle(e).color), lum(bg(e))];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        });
+      });
+      expect(ratios.length).toBeGreaterThan(10);
+      expect(Math.min(...ratios)).toBeGreaterThanOrEqual(4.5);
+      // The off-by-one mask hides the diagonal: on a 3-token case both tables mark all three diagonal cells.
+      const first = ws(ex02).locator('li[data-status="fail"]').first();
+      const marked = await first.locator('table.amm-tensor').evaluateAll((tables) =>
+        tables.map((t) => [...t.querySelectorAll('tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => (td.classList.contains('is-diff') ? 1 : 0)).join('')).join('/')),
+      );
+      expect(marked).toEqual(['100/010/001', '100/010/001']);
+    } finally {
+      await s.page.emulateMedia({ colorScheme: 'light' });
+      await s.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('runaway memory ends the call with a message about memory', async () => {
     await open(ex);
     const names = [...ex.starter.matchAll(/export function (\w+)/g)].map((m) => m[1]);

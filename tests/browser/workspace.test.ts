@@ -225,6 +225,17 @@ describe('exercise workspace', () => {
     }
   });
 
+  it('a file that imports something is told exercises are self-contained, without its source echoed back', async () => {
+    await open(ex);
+    for (const from of ['https://example.com/helpers.js', './helpers']) {
+      await setCode(ex, `import { helper } from '${from}';\nexport const shapes = helper;\nexport const attention = helper;\n`);
+      await run(ex);
+      const said = (await ws(ex).locator('[data-live]').textContent()) ?? '';
+      expect(said).toMatch(/your file threw while loading: .* exercises must be self-contained: only `import type` is allowed/);
+      expect(said).not.toMatch(/data:|helper;/);
+    }
+  });
+
   it('runaway memory ends the call with a message about memory', async () => {
     await open(ex);
     const names = [...ex.starter.matchAll(/export function (\w+)/g)].map((m) => m[1]);

@@ -35,8 +35,11 @@ describe('exercise 09 memory variants', () => {
   });
 
   const legit = readdirSync(legitDir).filter((f) => f.endsWith('.ts')).sort();
+  it('has the legit variants', () => {
+    expect(legit).toEqual(['copies-inputs.ts', 'query-tile-rows.ts']);
+  });
+
   it.each(legit)('%s passes every tiled and memory test', async (file) => {
-    expect(legit.length).toBe(2);
     const host = inProcessHost(loadLearner(readFileSync(join(legitDir, file), 'utf8'), file));
     for (const seed of [1, 2, 3, 4, 5]) {
       const r = await grade(g, host, { seed });

@@ -61,10 +61,38 @@ export function diagnosisOf(m: MistakeDef, alsoMatches: string[]): Diagnosis {
   return { mistake: m.name, section: m.section, message: `${m.message} — see ${m.section}`, alsoMatches };
 }
 
+/** True when `x` holds numbers but none of them is finite (all NaN or ±Infinity): many different bugs give that. */
+function noFiniteNumber(x: unknown): boolean {
+  let numbers = 0;
+  let finite = 0;
+  const walk = (v: unknown, depth: number): void => {
+    if (typeof v === 'number') {
+      numbers++;
+      if (Number.isFinite(v)) finite++;
+    } else if (depth < 12 && v && typeof v === 'object') {
+      for (const e of Array.isArray(v) ? v : Object.values(v)) if (finite === 0) walk(e, depth + 1);
+    }
+  };
+  walk(x, 0);
+  return numbers > 0 && finite === 0;
+}
+
 /** The diagnosis for a failing value: the first matching mistake (others listed in alsoMatches), or null. */
 export function diagnose(mistakes: MistakeDef[], c: Case, value: unknown): Diagnosis | null {
   const [m, ...rest] = matchingMistakes(mistakes, c, value);
-  return m ? diagnosisOf(m, rest.map((r) => r.name)) : null;
+  if (!m) return null;
+  const d = diagnosisOf(m, rest.map((r) => r.name));
+  return noFiniteNumber(value) ? { ...d, symptomOnly: true } : d;
+}
+
+/**
+ * Drops symptom-only diagnoses (see `Diagnosis.symptomOnly`) of a learner who passes no other test of the same
+ * function: code that returns NaN everywhere matches a mistake whose signature is NaN on one case, but the mistake
+ * would have passed the others.
+ */
+export function dropUnsupported<T extends { fn?: string; status: string; diagnosis: Diagnosis | null }>(tests: T[]): T[] {
+  const passedFns = new Set(tests.filter((t) => t.status === 'pass' && t.fn !== undefined).map((t) => t.fn));
+  return tests.map((t) => (t.diagnosis?.symptomOnly && !passedFns.has(t.fn) ? { ...t, diagnosis: null } : t));
 }
 
 /**
@@ -80,6 +108,6 @@ export function reconcile(mistakes: MistakeDef[], diagnoses: (Diagnosis | null)[
     const best = all.reduce((a, b) => ((votes.get(b) ?? 0) > (votes.get(a) ?? 0) ? b : a));
     if (best === d.mistake) return d;
     const m = mistakes.find((x) => x.name === best);
-    return m ? diagnosisOf(m, all.filter((n) => n !== best)) : d;
+    return m ? { ...diagnosisOf(m, all.filter((n) => n !== best)), ...(d.symptomOnly ? { symptomOnly: true } : {}) } : d;
   });
 }

@@ -26,6 +26,11 @@ export const Diagnosis = z.object({
   message: z.string(),
   /** Other known mistakes that produce the same value on this case (the case cannot tell them apart). */
   alsoMatches: z.array(z.string()),
+  /**
+   * The learner's value held no finite number (e.g. all NaN), so it matched by symptom alone; such a diagnosis is
+   * kept only when the learner passes another test of the same function (see `assemble`).
+   */
+  symptomOnly: z.boolean().optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
@@ -44,6 +49,8 @@ export const TestResult = z.object({
   part: PartId,
   /** A sentence a learner can read: "weights for a 3-token causal sequence". */
   title: z.string(),
+  /** The learner's export the test calls (absent for part (c) and for tests that did not run). */
+  fn: z.string().optional(),
   status: TestStatus,
   /** Why it failed (empty on pass). */
   message: z.string(),

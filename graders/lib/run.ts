@@ -3,7 +3,7 @@
 import * as engine from '../../src/engine/index';
 import type { Case, Grader, Params, TestDef } from './define';
 import { describeParams } from './define';
-import { diagnose, reconcile } from './diagnose';
+import { diagnose, dropUnsupported, reconcile } from './diagnose';
 import { evaluate, type Evaluation } from './evaluate';
 import type { LearnerHost } from './host';
 import { excerpt } from './plain';
@@ -96,6 +96,7 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost): Pr
     const worst = ev.verdict?.worst ?? null;
     return {
       ...base,
+      fn: c0.fn,
       status: ev.status,
       message: ev.status === 'pass' ? '' : where + ev.message,
       expected: excerpt(c.expected),
@@ -155,6 +156,7 @@ export function assemble(grader: Grader, seed: number, tests: TestResult[], answ
     return { points: mine.length ? round2((maxPoints * passed) / mine.length) : 0, maxPoints, passed, total: mine.length };
   };
   const parts = { a: part('a'), b: part('b'), c: part('c') };
+  tests = dropUnsupported(tests);
   const resolved = reconcile(grader.mistakes, tests.map((t) => t.diagnosis));
   tests = tests.map((t, i) => (resolved[i] === t.diagnosis ? t : { ...t, diagnosis: resolved[i] }));
   const counts = new Map<string, { mistake: string; section: string; count: number }>();

@@ -1,5 +1,7 @@
 // Unit tests of the running machinery: shrinking, diagnosis, hosts and timeouts, part (c), meta, allocation probe,
 // and the syllabus's worked numbers (computed in closed form and checked equal to the engine).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { attention2d, softmax } from '../../src/engine/index';
 import { graders } from '../../graders/index';
@@ -10,6 +12,8 @@ import {
 import { loadLearner } from '../../graders/lib/learner-module';
 
 const g01 = graders['01'];
+const exercisesDir = join(__dirname, '..', '..', 'exercises');
+const solutionPath = (id: string) => join(exercisesDir, readdirSync(exercisesDir).find((d) => d.startsWith(`${id}-`))!, 'solution.ts');
 
 describe('shrinking', () => {
   /** A toy grader: f(n) must return n; the "learner" is wrong whenever n ≥ 3. */
@@ -89,6 +93,33 @@ describe('running learner code through a host', () => {
     expect(r.parts.c.points).toBe(3);
     expect(r.answers.freeText).toBe('keeps softmax sensitive');
     expect(r.total).toEqual({ points: 5, maxPoints: 10 });
+  });
+});
+
+describe('diagnosis by symptom alone', () => {
+  /** Every number in a returned value replaced by NaN (shapes and structure kept). */
+  const nanEverywhere = (x: unknown): unknown =>
+    typeof x === 'number' ? NaN : Array.isArray(x) ? x.map(nanEverywhere) : x && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, nanEverywhere(v)])) : x;
+
+  it.each(Object.keys(graders))('exercise %s: code that returns NaN everywhere is not told it made a known mistake', async (id) => {
+    const solution = loadLearner(readFileSync(solutionPath(id), 'utf8'), 'solution.ts');
+    const broken = Object.fromEntries(Object.entries(solution).map(([k, f]) => [k, typeof f === 'function' ? (...a: unknown[]) => nanEverywhere((f as (...a: unknown[]) => unknown)(...a)) : f]));
+    for (const seed of [1, 2, 3]) {
+      const r = await grade(graders[id], inProcessHost(broken), { seed });
+      expect(r.tests.some((t) => t.status === 'fail'), `seed ${seed}`).toBe(true);
+      expect(r.diagnoses, `seed ${seed}`).toEqual([]);
+    }
+  });
+
+  it('keeps a NaN diagnosis when the learner passes the other tests of that function (the real bug)', async () => {
+    // Softmax without the max subtracted: right on ordinary logits, all NaN in the output of the huge-logit case.
+    const dir = join(exercisesDir, readdirSync(exercisesDir).find((d) => d.startsWith('01-'))!, 'mistakes');
+    const mistake = loadLearner(readFileSync(join(dir, 'no-max-subtraction.ts'), 'utf8'), 'no-max-subtraction.ts');
+    const r = await grade(g01, inProcessHost(mistake), { seed: 1 });
+    const named = r.tests.filter((t) => t.diagnosis).map((t) => t.diagnosis!);
+    expect(named.some((d) => d.symptomOnly === true)).toBe(true);
+    expect(named.every((d) => d.mistake === 'no-max-subtraction')).toBe(true);
+    expect(r.diagnoses.map((d) => d.mistake)).toEqual(['no-max-subtraction']);
   });
 });
 

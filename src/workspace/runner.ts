@@ -156,8 +156,9 @@ export async function runExercise(
   graderCache.set(id, grader);
   const limit = options.timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   performance.mark('amm:run');
+  // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
-  nextPlans.delete(grader.meta.id);
+  if (ahead) nextPlans.delete(grader.meta.id);
   let p: Plan | null = ahead ?? null;
   const seed = p?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const session = await getSandbox().start(

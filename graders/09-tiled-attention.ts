@@ -146,6 +146,14 @@ const RAGGED = {
   V: [[1, 2], [3, -1], [0, 0.5], [-2, 1], [1, 1], [0.5, -0.5], [2, 0], [-1, 3], [0, -2], [1.5, 1.5]],
 };
 
+/**
+ * Sequence lengths of the memory cases (the statement quotes them). Long enough that half a T×T array (≥ 200
+ * elements) is over 3× every legitimate buffer (an input copied, or the output: T × d ≤ 72) and over the B_q × T rows
+ * of scores a per-query-tile kernel holds (≤ 120); short enough that the probed calls stay cheap in a fresh sandbox
+ * worker (the probe wraps push, map, slice, …).
+ */
+export const MEMORY_TOKENS = { min: 20, max: 24 };
+
 type TiledDims = { Tq: number; Tk: number; d: number; dv: number; bq: number; bk: number };
 type MemDims = { T: number; d: number; dv: number; bq: number; bk: number; causal: number };
 type UpdDims = { Tq: number; Tk: number; d: number; dv: number; bq: number; bk: number };
@@ -240,26 +248,24 @@ function tests(seed: number): TestDef[] {
     },
   }));
 
-  // Memory: T is large enough that half a Tq×Tk array (≥ 200 elements) is over 3× every legitimate buffer (an input
-  // copied, or the output: T × d ≤ 72) and over the B_q × T rows of scores a per-query-tile kernel holds (≤ 120), and
-  // small enough that the probed calls stay cheap in a fresh sandbox worker (the probe wraps push, map, slice, …).
+  const T = MEMORY_TOKENS.max;
   out.push(fixed({
-    id: 'b.memory.long', part: 'b', title: 'tiled attention over 24 tokens with 4 × 4 tiles never allocates a 24 × 24 array',
+    id: 'b.memory.long', part: 'b', title: `tiled attention over ${T} tokens with 4 × 4 tiles never allocates a ${T} × ${T} array`,
     make: () => {
       const rng = createRng(24);
-      return tiledCase(randomMatrix(rng, 24, 3), randomMatrix(rng, 24, 3), randomMatrix(rng, 24, 3), 4, 4, false, true);
+      return tiledCase(randomMatrix(rng, T, 3), randomMatrix(rng, T, 3), randomMatrix(rng, T, 3), 4, 4, false, true);
     },
   }));
   out.push(fixed({
-    id: 'b.memory.long-causal', part: 'b', title: 'causal tiled attention over 24 tokens with 3 × 4 tiles never allocates a 24 × 24 array',
+    id: 'b.memory.long-causal', part: 'b', title: `causal tiled attention over ${T} tokens with 3 × 4 tiles never allocates a ${T} × ${T} array`,
     make: () => {
       const rng = createRng(23);
-      return tiledCase(randomMatrix(rng, 24, 3), randomMatrix(rng, 24, 3), randomMatrix(rng, 24, 2), 3, 4, true, true);
+      return tiledCase(randomMatrix(rng, T, 3), randomMatrix(rng, T, 3), randomMatrix(rng, T, 2), 3, 4, true, true);
     },
   }));
   out.push(...random<MemDims>(seed, {
     id: 'b.memory.random', part: 'b', count: 1, min: {},
-    params: (rng) => ({ T: dim(rng, 20, 24), d: dim(rng, 1, 3), dv: dim(rng, 1, 3), bq: dim(rng, 2, 5), bk: dim(rng, 2, 5), causal: rng.int(0, 2) }),
+    params: (rng) => ({ T: dim(rng, MEMORY_TOKENS.min, MEMORY_TOKENS.max), d: dim(rng, 1, 3), dv: dim(rng, 1, 3), bq: dim(rng, 2, 5), bk: dim(rng, 2, 5), causal: rng.int(0, 2) }),
     title: (p) => `${p.causal ? 'causal ' : ''}tiled attention over ${p.T} tokens with ${p.bq} × ${p.bk} tiles never allocates a ${p.T} × ${p.T} array`,
     make: (p, s) => {
       const rng = createRng(s);

@@ -57,6 +57,25 @@ describe('course site', () => {
     expect(visited[0]).toBe('/lessons/01-intuition/');
   });
 
+  it('on a 375 px phone no page scrolls sideways (wide math and tables scroll inside the text column)', async () => {
+    await s.goto('/lessons/01-intuition/');
+    const pages = ['/', '/instructor/', ...(await s.page.locator('nav.sidebar a[href]').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname)))];
+    expect(pages.filter((p) => p.startsWith('/lessons/')).length).toBe(11);
+    expect(pages.filter((p) => p.startsWith('/exercises/')).length).toBe(10);
+    await s.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      const wide: string[] = [];
+      for (const p of new Set(pages)) {
+        await s.goto(p);
+        const w = await s.page.evaluate(() => document.documentElement.scrollWidth);
+        if (w > 375) wide.push(`${p}: ${w} px`);
+      }
+      expect(wide).toEqual([]);
+    } finally {
+      await s.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('marks a lesson read, shows it in the sidebar and on the home page, and can undo it', async () => {
     await s.goto('/lessons/01-intuition/');
     const toggle = s.page.locator('.lesson-progress button');

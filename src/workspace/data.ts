@@ -1,4 +1,4 @@
-// The per-workspace data the page embeds as JSON (see Workspace.astro) and the DOM handles the client uses.
+// The per-workspace data the page embeds as JSON (see Workspace.astro) and the DOM helpers the client uses.
 
 /** What Workspace.astro embeds for the client. */
 export interface WorkspaceData {
@@ -28,3 +28,11 @@ export function $<T extends Element = HTMLElement>(root: ParentNode, selector: s
   if (!el) throw new Error(`workspace is missing ${selector}`);
   return el;
 }
+
+/** A new element with an optional class and text (text only: learner values never reach the DOM as HTML). */
+export const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+};

@@ -4,7 +4,7 @@
 import type { GradeResult, TestResult } from '../../graders/lib/result';
 import type { LogLine } from '../sandbox/host';
 import type { RunReport } from './runner';
-import type { WorkspaceData } from './data';
+import { el, type WorkspaceData } from './data';
 import { cellText, heatmap, isWeightMatrix, renderValue } from './tensor-view';
 
 const PART_TITLE = { a: 'Part (a) — shapes', b: 'Part (b) — numbers', c: 'Part (c) — concept question' } as const;
@@ -12,13 +12,6 @@ const ICON = { pass: '✓', fail: '✗', error: '⚠', timeout: '⏱' } as const
 const WORD = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'stopped' } as const;
 /** How many failing tests are opened (and drawn) at once; the rest draw when opened. */
 const OPEN_FAILURES = 3;
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 /** The summary sentence of a result, e.g. "Part (a): 5/5 passed · Part (b): 20/27 passed · … — 7.2 of 10 points". */
 export function summarize(r: GradeResult): string {

@@ -1,17 +1,11 @@
 // Draws small tensors (JSON excerpts from a GradeResult) as tables and heatmaps, with mismatching cells and the
 // worst index highlighted. Learner values are untrusted: they only ever reach the DOM as text.
+import { el } from './data';
 
 /** Display tolerance for highlighting a cell as different (the grader's own verdict decides pass/fail). */
 const TOL = { atol: 1e-8, rtol: 1e-6 };
 
 type Cell = unknown;
-
-const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] => {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-};
 
 /** A number (or the excerpt's string forms "NaN", "… 3 more") as short text. */
 export function cellText(x: Cell): string {

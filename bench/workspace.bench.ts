@@ -1,11 +1,10 @@
 // The exercise workspace in real Chromium (playwright-core, Debian's /usr/bin/chromium) against the built site:
 // Run → verdict for every exercise's reference solution (first Run after load, then warm medians: Runs spaced as a
 // learner's are, and back-to-back), and the JS an exercise page ships before its editor is visible. Set DIST_DIR to bench a build other than dist/.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../tests/browser/chromium.ts';
 import { serveStatic } from '../tests/browser/static-server.ts';
 import { median, type BenchRow } from './lib.ts';
 import { weighPage } from './page-weight.ts';
@@ -18,8 +17,6 @@ const FIRST_RUNS = 5;
 /** Pause before each spaced warm Run. */
 const SPACING_MS = 250;
 const TARGET = { warmMs: 50, firstMs: 300, jsKb: 60 };
-
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export default async function (): Promise<BenchRow[]> {
   const dist = resolve(process.env.DIST_DIR ?? join(root, 'dist')) + '/';
@@ -39,13 +36,8 @@ export default async function (): Promise<BenchRow[]> {
   });
 
   const { server, url } = await serveStatic(dist);
-  const profile = mkdtempSync(join(tmpdir(), 'amm-bench-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     for (const slug of slugs) {
@@ -117,8 +109,7 @@ export default async function (): Promise<BenchRow[]> {
       });
     }
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
     server.close();
   }
   return rows;

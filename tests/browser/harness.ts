@@ -1,10 +1,8 @@
 // Opens the built course in headless Debian Chromium through playwright-core, recording
 // console errors, page errors and every request that tries to leave localhost (and blocking it).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { launchChromium } from './chromium';
 
 /** What a browser session saw besides the page itself. */
 export interface Session {
@@ -20,27 +18,11 @@ export interface Session {
   close(): Promise<void>;
 }
 
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** Starts a fresh browser profile (empty storage) on the built site. */
 export async function openSession(): Promise<Session> {
   const baseUrl = inject('baseUrl');
-  const profile = mkdtempSync(join(tmpdir(), 'amm-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 900 },
-  });
+  const browser = await launchChromium();
+  const { context } = browser;
   const errors: string[] = [];
   const external: string[] = [];
   await context.route('**/*', (route) => {
@@ -70,8 +52,7 @@ export async function openSession(): Promise<Session> {
       await page.goto(baseUrl + path, { waitUntil: 'load' });
     },
     async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      await browser.close();
     },
   };
 }

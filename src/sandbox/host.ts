@@ -111,7 +111,8 @@ class Sandbox {
 
   /** Parses a message from the frame (or the run's port) and hands it to whoever waits for it. */
   private accept(data: unknown): void {
-    // Results come twice (port and frame); the second copy finds no waiter and is dropped before parsing.
+    // 'loaded' and 'load-error' come twice (port and frame); the second copy finds no waiter and is dropped before
+    // parsing.
     const key = this.keyOf(data);
     if (key === null || (key !== 'log' && !this.waiters.has(key))) return;
     const parsed = FromFrameSchema.safeParse(data);
@@ -155,7 +156,7 @@ class Sandbox {
     this.logSinks.set(runId, onLog);
     const loaded = this.wait(`load:${runId}`, timeLimitMs + FRAME_GRACE_MS);
     performance.mark('amm:post-load');
-    // A direct line from the run's first worker: its answers skip the frame (the frame's copies follow).
+    // A direct line from the run's first worker: its batches' outcomes skip the frame (see frame.js `finish`).
     const channel = new MessageChannel();
     channel.port1.onmessage = (e) => {
       if (e.data && typeof e.data === 'object') this.accept({ ...(e.data as object), runId });

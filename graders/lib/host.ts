@@ -30,6 +30,18 @@ export type CallOutcome =
 /** Runs learner calls; a sandboxing runner implements this over a message channel. */
 export interface LearnerHost {
   call(fn: string, args: unknown[], options?: CallOptions): CallOutcome | Promise<CallOutcome>;
+  /**
+   * Optional: several calls in one exchange with the sandbox, run in order; outcome i answers call i. A runner that
+   * crosses a message boundary implements it so that e.g. one shrinking step's candidates cost one round trip.
+   */
+  callMany?(calls: HostCall[]): Promise<CallOutcome[]>;
+}
+
+/** One call in a `callMany` batch. */
+export interface HostCall {
+  fn: string;
+  args: unknown[];
+  options?: CallOptions;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Part (c) on the page: choosing an option shows its explanation (all of them once the right one is chosen) and
-// records the part as passed; the free-text answer is kept with the exercise's work.
+// records the part as passed; every choice is recorded in order with its time (the instructor may grade the first);
+// the free-text answer is kept with the exercise's work.
 import { markExerciseParts } from '../progress/store';
 import { $, type WorkspaceData } from './data';
 import { refreshProgress } from './progress-view';
@@ -22,7 +23,8 @@ export function wireConcept(root: HTMLElement, data: WorkspaceData, work: Work, 
   for (const input of root.querySelectorAll<HTMLInputElement>('[data-concept] input[type="radio"]')) {
     input.addEventListener('change', () => {
       if (!input.checked) return;
-      work.update({ choice: input.value }, true);
+      work.update({ choice: input.value });
+      work.record((h) => void (h.choices.length < 1000 && h.choices.push({ choice: input.value, at: new Date().toISOString() })));
       show(root, data, input.value);
       if (input.value === data.correctChoice) {
         const saved = markExerciseParts(data.id, { c: true });

@@ -7,6 +7,7 @@ import { $ } from './data';
 import { refreshProgress } from './progress-view';
 import { appendLog, clearLog, renderReport } from './results';
 import { checkResult, prewarm, runExercise, type RunReport } from './runner';
+import { GradeResult } from '../../graders/lib/result';
 import { transpile } from '../sandbox/transpile';
 import { exportSubmission, importSubmission } from './transfer';
 
@@ -64,10 +65,32 @@ export async function mount(b: Booted): Promise<void> {
     ahead = setTimeout(() => void transpile(m.editor.getValue()), 300);
     if (m.beforeReset !== null && m.editor.getValue() !== b.data.starter) hideUndo(m);
   });
+  showSavedResult(m);
   // Another workspace (or an import) changed the saved work: follow it.
   b.work.onChange(() => {
     if (b.work.value.code !== m.editor.getValue()) m.editor.setValue(b.work.value.code);
+    if (!m.running && b.work.value.lastResult !== shownResult.get(m)) {
+      m.lastReport = null;
+      showSavedResult(m);
+    }
   });
+}
+
+/** The saved result each workspace shows (or its own Run's), so a change elsewhere re-renders only a new one. */
+const shownResult = new WeakMap<Mounted, unknown>();
+
+/** After a reload (or an import) the last Run's saved result is shown again instead of an empty panel. */
+function showSavedResult(m: Mounted): void {
+  shownResult.set(m, m.work.value.lastResult);
+  const saved = GradeResult.safeParse(m.work.value.lastResult);
+  if (!saved.success || m.lastReport) return;
+  renderReport(m.root, { result: saved.data, loadFailure: null, logs: [], ms: 0 }, m.data);
+  const at = m.work.value.history.lastRunAt;
+  const when = at ? ` from ${new Date(at).toLocaleString()}` : '';
+  const time = m.root.querySelector('[data-results] .amm-results__time');
+  if (time) time.textContent = ` (your last Run${when}, seed ${saved.data.seed}; press Run to check your code again)`;
+  m.root.dataset.verdict = saved.data.allPassed ? 'pass' : 'fail';
+  m.root.dataset.restored = 'true';
 }
 
 function hideUndo(m: Mounted): void {
@@ -102,6 +125,15 @@ async function run(m: Mounted): Promise<void> {
     refreshProgress(saved.value);
     if (!saved.ok) m.storageStatus(saved.error);
     work.update({ attempted: true, lastResult: r ? checkResult(r) : work.value.lastResult }, true);
+    shownResult.set(m, work.value.lastResult);
+    const now = new Date().toISOString();
+    work.record((h) => {
+      h.runs += 1;
+      h.firstRunAt ??= now;
+      h.lastRunAt = now;
+      if (full('a') && full('b')) h.passedAt ??= now;
+    });
+    delete root.dataset.restored;
     $<HTMLButtonElement>(root, '[data-action="reveal"]').disabled = false;
     $(root, '[data-reveal-note]').hidden = true;
     root.dataset.verdict = r ? (r.allPassed ? 'pass' : 'fail') : 'load-error';
@@ -155,6 +187,7 @@ async function reveal(m: Mounted): Promise<void> {
     pane.hidden = false;
   }
   m.root.dataset.solution = 'shown';
+  m.work.record((h) => void (h.solutionRevealedAt ??= new Date().toISOString()));
   $<HTMLButtonElement>(m.root, '[data-action="reveal"]').disabled = true;
   $(m.root, '[data-live]').textContent = 'The reference solution is shown beside your code (read-only).';
 }

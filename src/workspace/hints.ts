@@ -1,4 +1,5 @@
-// Hints open one at a time, in order; how many are open is saved with the exercise's work.
+// Hints open one at a time, in order; how many are open is saved with the exercise's work, and each opening is
+// recorded (which hint, when) in the exercise's history for the instructor.
 import { $ } from './data';
 import type { Work } from './saved';
 
@@ -16,7 +17,8 @@ export function wireHints(root: HTMLElement, work: Work): void {
   show(root, work.value.hintsShown);
   $(root, '[data-action="hint"]').addEventListener('click', () => {
     const n = work.value.hintsShown + 1;
-    work.update({ hintsShown: n }, true);
+    work.update({ hintsShown: n });
+    work.record((h) => void (h.hints.length < 100 && h.hints.push({ index: n - 1, at: new Date().toISOString() })));
     show(root, n);
     const li = root.querySelectorAll<HTMLLIElement>('[data-hints] li')[n - 1];
     if (li) {

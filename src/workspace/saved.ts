@@ -1,6 +1,7 @@
 // The learner's work on one exercise, kept in memory and autosaved to localStorage under a versioned key per
 // exercise. When storage fails the work stays in memory and the failure is reported, never swallowed.
 import { describeStorageError } from '../progress/store';
+import { emptyHistory, type History } from './submission';
 
 /** Storage key of an exercise's saved work; bump the version when the stored shape changes incompatibly. */
 export const workspaceKey = (id: string) => `amm.workspace.v1.${id}`;
@@ -22,16 +23,38 @@ export interface SavedWork {
   attempted: boolean;
   /** The browser's own result of the last Run (a GradeResult as JSON), informational. */
   lastResult: unknown | null;
+  /** True once the learner changed the code or answered part (c): only such exercises are exported. */
+  edited: boolean;
+  /** Runs, hints, solution and part (c) choices with their times (exported for the instructor). */
+  history: History;
   savedAt: string;
 }
 
 /** A fresh record starting from the starter file. */
 export function freshWork(starter: string): SavedWork {
-  return { version: 1, code: starter, choice: null, freeText: '', hintsShown: 0, attempted: false, lastResult: null, savedAt: '' };
+  return { version: 1, code: starter, choice: null, freeText: '', hintsShown: 0, attempted: false, lastResult: null, edited: false, history: emptyHistory(), savedAt: '' };
+}
+
+const iso = (x: unknown): string | null => (typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? new Date(x).toISOString() : null);
+
+/** A stored history read back field by field (older records have none; a damaged field reads as empty). */
+function readHistory(h: unknown): History {
+  const v = (h ?? {}) as Partial<Record<keyof History, unknown>>;
+  const list = <T>(x: unknown, ok: (y: Record<string, unknown>) => T | null): T[] =>
+    Array.isArray(x) ? x.flatMap((y) => (y && typeof y === 'object' ? [ok(y as Record<string, unknown>)].filter((z): z is T => z !== null) : [])) : [];
+  return {
+    runs: typeof v.runs === 'number' && Number.isInteger(v.runs) && v.runs >= 0 ? v.runs : 0,
+    firstRunAt: iso(v.firstRunAt),
+    lastRunAt: iso(v.lastRunAt),
+    passedAt: iso(v.passedAt),
+    hints: list(v.hints, (y) => (typeof y.index === 'number' && Number.isInteger(y.index) && y.index >= 0 && iso(y.at) ? { index: y.index, at: iso(y.at)! } : null)).slice(0, 100),
+    solutionRevealedAt: iso(v.solutionRevealedAt),
+    choices: list(v.choices, (y) => (typeof y.choice === 'string' && iso(y.at) ? { choice: y.choice.slice(0, 200), at: iso(y.at)! } : null)).slice(0, 1000),
+  };
 }
 
 /** Reads saved work; a missing record is null, an unreadable one is reported (and ignored). */
-export function readWork(id: string, storage: Storage | undefined = globalThis.localStorage): { value: SavedWork | null; error?: string } {
+export function readWork(id: string, storage: Storage | undefined = globalThis.localStorage): { value: SavedWork | null; error?: string; legacy?: boolean } {
   try {
     if (!storage) return { value: null, error: 'browser storage is not available, so your code is not saved between visits' };
     const raw = storage.getItem(workspaceKey(id));
@@ -39,6 +62,7 @@ export function readWork(id: string, storage: Storage | undefined = globalThis.l
     const v = JSON.parse(raw) as Partial<SavedWork>;
     if (v?.version !== 1 || typeof v.code !== 'string') return { value: null, error: 'saved code for this exercise has an unknown format; starting from the starter' };
     return {
+      legacy: typeof v.edited !== 'boolean',
       value: {
         version: 1,
         code: v.code,
@@ -47,6 +71,9 @@ export function readWork(id: string, storage: Storage | undefined = globalThis.l
         hintsShown: typeof v.hintsShown === 'number' ? v.hintsShown : 0,
         attempted: v.attempted === true,
         lastResult: readResult(id, storage),
+        // Records from before this field existed were written only by edits (or an import).
+        edited: typeof v.edited === 'boolean' ? v.edited : true,
+        history: readHistory(v.history),
         savedAt: typeof v.savedAt === 'string' ? v.savedAt : '',
       },
     };
@@ -99,6 +126,8 @@ export class Work {
   ) {
     const read = readWork(id);
     this.value = read.value ?? freshWork(starter);
+    // An older record that holds the untouched starter was saved by merely opening the page.
+    if (read.legacy && this.value.code === starter && this.value.choice === null && !this.value.freeText) this.value.edited = false;
     if (read.error) onStatus(read.error);
     // Save what is in memory before the page goes away.
     addEventListener('pagehide', () => this.flush());
@@ -107,6 +136,7 @@ export class Work {
   /** Changes fields and schedules a save (immediately when `now`). */
   update(change: Partial<SavedWork>, now = false): void {
     Object.assign(this.value, change);
+    if (('code' in change && change.code !== this.starter) || ('choice' in change && change.choice !== null) || change.freeText) this.value.edited = true;
     if ('lastResult' in change) this.resultChanged = true;
     for (const l of this.listeners) l();
     if (this.timer) clearTimeout(this.timer);
@@ -128,6 +158,13 @@ export class Work {
     const read = readWork(this.id);
     if (read.value) this.value = read.value;
     for (const l of this.listeners) l();
+  }
+
+  /** Adds to the history (runs, hints, solution, choices) and saves at once. */
+  record(change: (h: History) => void): void {
+    const history = structuredClone(this.value.history);
+    change(history);
+    this.update({ history }, true);
   }
 
   /** Calls `l` after every change. */

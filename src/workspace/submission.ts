@@ -2,9 +2,9 @@
 // Shared with the instructor's batch grading: the instructor grades `code` and `answers` again; the browser's own
 // results travel along only as information (a learner's browser is not a trusted grader).
 //
-// Format (version 1), one JSON object:
+// Format (version 2; version 1 is still read), one JSON object:
 //   format        "attention-mechanism-math/submission"
-//   version       1 — bump on any incompatible change; readers must reject versions they do not know
+//   version       2 — bump on any incompatible change; readers must reject versions they do not know
 //   learner       the name or student id the learner typed
 //   courseVersion the course's package version the work was done against (e.g. "0.1.0")
 //   exportedAt    ISO 8601 time of export
@@ -13,13 +13,18 @@
 //     answers.c     chosen option id of the part (c) concept question, or null
 //     answers.freeText  the free-text answer of part (c) ("" when empty)
 //     browser       informational: { informational: true, attempts, partsPassed: {a,b,c}, result: GradeResult | null }
+//     history       (version 2 only) what the learner's browser recorded, as reported by it, not proof:
+//                   { runs, firstRunAt, lastRunAt, passedAt, hints: [{index, at}], solutionRevealedAt, choices: [{choice, at}] }
+// Version 2 exports only exercises the learner edited or answered; version 1 exported every exercise it had seen.
 import { z } from 'zod';
 import { GradeResult } from '../../graders/lib/result';
 
 /** Identifies the file type. */
 export const SUBMISSION_FORMAT = 'attention-mechanism-math/submission' as const;
-/** Current version of the submission format. */
-export const SUBMISSION_VERSION = 1 as const;
+/** Current version of the submission format (the version this course writes). */
+export const SUBMISSION_VERSION = 2 as const;
+/** Every version this course reads. */
+export const READABLE_VERSIONS = [1, 2] as const;
 
 /** Exercise ids as folders number them: "01" … "99". */
 export const ExerciseId = z.string().regex(/^\d\d$/, 'an exercise id like "01"');
@@ -38,28 +43,78 @@ export const BrowserResults = z
   })
   .strict();
 
-/** One exercise of a submission. */
-export const SubmissionExercise = z
+/** One exercise of a version-1 submission (no history). */
+export const SubmissionExerciseV1 = z
   .object({
     code: z.string().max(200_000),
     answers: z.object({ c: z.string().max(200).nullable(), freeText: z.string().max(20_000) }).strict(),
     browser: BrowserResults,
   })
   .strict();
-export type SubmissionExercise = z.infer<typeof SubmissionExercise>;
 
-/** A whole submission file. */
-export const Submission = z
+/** A time the learner's browser recorded (its own clock: not proof). */
+const At = z.iso.datetime();
+
+/** What the learner's browser recorded about one exercise while the learner worked on it (reported, not proven). */
+export const History = z
   .object({
-    format: z.literal(SUBMISSION_FORMAT),
-    version: z.literal(SUBMISSION_VERSION),
-    learner: z.string().trim().min(1, 'the learner name or id is empty').max(200),
-    courseVersion: z.string().min(1).max(50),
-    exportedAt: z.iso.datetime(),
-    exercises: z.record(ExerciseId, SubmissionExercise),
+    /** Runs made, and when the first and the last were made. */
+    runs: z.number().int().nonnegative(),
+    firstRunAt: At.nullable(),
+    lastRunAt: At.nullable(),
+    /** First Run in which every test of parts (a) and (b) passed. */
+    passedAt: At.nullable(),
+    /** Hints opened, by index from 0, in the order opened. */
+    hints: z.array(z.object({ index: z.number().int().nonnegative(), at: At }).strict()).max(100),
+    /** When the reference solution was shown, or null. */
+    solutionRevealedAt: At.nullable(),
+    /** The part (c) choices in the order made. */
+    choices: z.array(z.object({ choice: z.string().max(200), at: At }).strict()).max(1000),
   })
   .strict();
+export type History = z.infer<typeof History>;
+
+/** A history with nothing recorded. */
+export function emptyHistory(): History {
+  return { runs: 0, firstRunAt: null, lastRunAt: null, passedAt: null, hints: [], solutionRevealedAt: null, choices: [] };
+}
+
+/** One exercise of a version-2 submission: version 1's fields and the history. */
+export const SubmissionExerciseV2 = SubmissionExerciseV1.extend({ history: History }).strict();
+
+/** One exercise of a submission of either version (`history` is absent in version 1). */
+export type SubmissionExercise = z.infer<typeof SubmissionExerciseV1> & { history?: History };
+
+const header = {
+  format: z.literal(SUBMISSION_FORMAT),
+  learner: z.string().trim().min(1, 'the learner name or id is empty').max(200),
+  courseVersion: z.string().min(1).max(50),
+  exportedAt: z.iso.datetime(),
+};
+
+/** A version-1 submission file. */
+export const SubmissionV1 = z.object({ ...header, version: z.literal(1), exercises: z.record(ExerciseId, SubmissionExerciseV1) }).strict();
+/** A version-2 submission file (what this course exports). */
+export const SubmissionV2 = z.object({ ...header, version: z.literal(2), exercises: z.record(ExerciseId, SubmissionExerciseV2) }).strict();
+/** A submission file of any version this course reads. */
+export const Submission = z.discriminatedUnion('version', [SubmissionV1, SubmissionV2]);
 export type Submission = z.infer<typeof Submission>;
+
+/** The recorded history of one exercise, or null when the file (version 1) carries none. */
+export function historyOf(s: Submission, id: string): History | null {
+  return s.version === 2 ? (s.exercises[id]?.history ?? null) : null;
+}
+
+/** How part (c) is scored from a learner's choices: the first recorded choice, the last, or not at all. */
+export type ConceptPolicy = 'first' | 'last' | 'ignore';
+
+/** The part (c) answer the instructor grades under `policy` (a file without history has only its last choice). */
+export function conceptAnswer(s: Submission, id: string, policy: ConceptPolicy): string | undefined {
+  const e = s.exercises[id];
+  if (!e || policy === 'ignore') return undefined;
+  const first = historyOf(s, id)?.choices[0]?.choice;
+  return (policy === 'first' ? first : undefined) ?? e.answers.c ?? undefined;
+}
 
 /** Parses a submission file's text; returns the submission or one readable sentence saying what is wrong. */
 export function parseSubmission(text: string): { ok: true; value: Submission } | { ok: false; error: string } {
@@ -73,7 +128,7 @@ export function parseSubmission(text: string): { ok: true; value: Submission } |
     return { ok: false, error: 'this JSON file is not a submission file of this course' };
   }
   const v = (raw as { version?: unknown }).version;
-  if (v !== SUBMISSION_VERSION) return { ok: false, error: `this submission file has version ${String(v)}; this course reads version ${SUBMISSION_VERSION}` };
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(v)) return { ok: false, error: `this submission file has version ${String(v)}; this course reads versions ${READABLE_VERSIONS.join(' and ')}` };
   const r = Submission.safeParse(raw);
   if (!r.success) {
     const first = r.error.issues[0];
@@ -96,7 +151,7 @@ export interface DuplicateIssue {
 }
 
 /** Learner ids are compared trimmed, NFC-normalised and case-insensitively. */
-const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
+export const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
 
 /**
  * One submission per learner: the newest export wins, and equal times keep the later path, so the choice never

@@ -1,10 +1,10 @@
 // Export and import of the submission file from a workspace's "Submission file" panel.
 import { GradeResult } from '../../graders/lib/result';
-import { loadProgress, markExerciseParts, describeStorageError } from '../progress/store';
+import { loadProgress, markExerciseParts, describeStorageError, updateProgress } from '../progress/store';
 import { $, type WorkspaceData } from './data';
 import { refreshProgress } from './progress-view';
 import { pageWorks, readWork, writeWork, freshWork, type SavedWork } from './saved';
-import { parseSubmission, Submission, submissionFileName, SUBMISSION_FORMAT, SUBMISSION_VERSION, type SubmissionExercise } from './submission';
+import { emptyHistory, historyOf, parseSubmission, Submission, submissionFileName, SUBMISSION_FORMAT, SUBMISSION_VERSION, type SubmissionExercise } from './submission';
 
 /** Storage key of the learner name typed for submissions. */
 export const LEARNER_KEY = 'amm.learner.v1';
@@ -28,25 +28,32 @@ function learnerName(root: HTMLElement): string {
   return input.value.trim();
 }
 
-/** Builds the submission from every exercise's work (in memory on this page first, else saved). */
+/** What a submission file holds, for the learner (the export panel and the status after export). */
+export const FILE_CONTENTS =
+  'your code and part (c) answers for each exercise you edited, and what this browser recorded: how many times and when you ran your code, which hints you opened and when, when you showed the solution, and your part (c) choices in order';
+
+/**
+ * Builds the submission from the work of every exercise the learner edited or answered (in memory on this page
+ * first, else saved); an exercise only opened is left out, so its starter is never handed in.
+ */
 export function buildSubmission(learner: string, data: WorkspaceData): Submission {
   const progress = loadProgress().value;
-  const exercises: Record<string, SubmissionExercise> = {};
+  const exercises: Record<string, Required<SubmissionExercise>> = {};
   for (const { id } of data.exercises) {
-    const work: SavedWork | null = pageWorks.get(id)?.value ?? readWork(id).value;
+    const w: SavedWork | null = pageWorks.get(id)?.value ?? readWork(id).value;
+    if (!w?.edited) continue;
     const p = progress.exercises[id];
-    if (!work && !p) continue;
-    const w = work ?? freshWork('');
     const result = GradeResult.safeParse(w.lastResult);
     exercises[id] = {
       code: w.code,
       answers: { c: w.choice, freeText: w.freeText },
       browser: {
         informational: true,
-        attempts: p?.attempts ?? 0,
+        attempts: Math.max(p?.attempts ?? 0, w.history.runs),
         partsPassed: { a: Boolean(p?.parts.a), b: Boolean(p?.parts.b), c: Boolean(p?.parts.c) },
         result: result.success ? result.data : null,
       },
+      history: w.history,
     };
   }
   return Submission.parse({
@@ -83,8 +90,13 @@ export function exportSubmission(root: HTMLElement, data: WorkspaceData): void {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  const n = Object.keys(sub.exercises).length;
-  say(root, `Exported ${a.download} with ${n} ${n === 1 ? 'exercise' : 'exercises'}.`);
+  const ids = Object.keys(sub.exercises).sort();
+  say(
+    root,
+    ids.length
+      ? `Exported ${a.download} with exercise${ids.length === 1 ? '' : 's'} ${ids.join(', ')}: ${FILE_CONTENTS}.`
+      : `Exported ${a.download}, but it holds no exercise yet: only exercises whose code you changed or whose part (c) you answered go into the file.`,
+  );
 }
 
 /** Restores work from the chosen file after validation and confirmation; a bad file changes nothing. */
@@ -107,13 +119,17 @@ export async function importSubmission(root: HTMLElement, data: WorkspaceData): 
   const errors: string[] = [];
   for (const id of ids) {
     const e = sub.exercises[id];
+    // A version-1 file carries no history: its run count is the browser's attempts, with no times.
+    const history = historyOf(sub, id) ?? { ...emptyHistory(), runs: e.browser.attempts };
     const work: SavedWork = {
       ...(pageWorks.get(id)?.value ?? readWork(id).value ?? freshWork(e.code)),
       code: e.code,
       choice: e.answers.c,
       freeText: e.answers.freeText,
-      attempted: e.browser.attempts > 0 || e.browser.result !== null,
+      attempted: e.browser.attempts > 0 || history.runs > 0 || e.browser.result !== null,
       lastResult: e.browser.result,
+      edited: true,
+      history: structuredClone(history),
     };
     const pw = pageWorks.get(id);
     if (pw) pw.update(work, true);
@@ -123,6 +139,13 @@ export async function importSubmission(root: HTMLElement, data: WorkspaceData): 
     }
     const saved = markExerciseParts(id, e.browser.partsPassed);
     if (!saved.ok) errors.push(saved.error);
+    // The run count comes back with the work (progress counts runs in this browser; the file's count is kept).
+    const runs = Math.max(e.browser.attempts, history.runs);
+    const counted = updateProgress((p) => {
+      const x = (p.exercises[id] ??= { parts: {}, attempts: 0 });
+      x.attempts = Math.max(x.attempts, runs);
+    });
+    if (!counted.ok) errors.push(counted.error);
   }
   try {
     localStorage.setItem(LEARNER_KEY, sub.learner);

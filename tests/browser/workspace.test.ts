@@ -17,6 +17,7 @@ interface Ex {
   solution: string;
   starter: string;
   correct: string;
+  wrong: string;
   mistakes: { name: string; code: string }[];
 }
 
@@ -32,6 +33,7 @@ const exercises: Ex[] = readdirSync(join(root, 'exercises'), { withFileTypes: tr
       solution: readFileSync(join(dir, 'solution.ts'), 'utf8'),
       starter: readFileSync(join(dir, 'starter.ts'), 'utf8'),
       correct: meta.concept.choices.find((c: { correct: boolean }) => c.correct).id,
+      wrong: meta.concept.choices.find((c: { correct: boolean }) => !c.correct).id,
       mistakes: existsSync(mdir)
         ? readdirSync(mdir).filter((f) => f.endsWith('.ts')).sort().map((f) => ({ name: f.replace(/\.ts$/, ''), code: readFileSync(join(mdir, f), 'utf8') }))
         : [],
@@ -361,7 +363,7 @@ export function attention() { return report; }
     const file = await download.path();
     const sub = JSON.parse(readFileSync(file, 'utf8'));
     expect(sub.format).toBe('attention-mechanism-math/submission');
-    expect(sub.version).toBe(1);
+    expect(sub.version).toBe(2);
     expect(sub.learner).toBe('Ada Lovelace');
     expect(sub.exercises[ex.id].code).toBe(mine);
     expect(sub.exercises[ex.id].browser.informational).toBe(true);
@@ -399,6 +401,63 @@ export function attention() { return report; }
     const box = s.page.locator(`[data-amm-ws="${e.id}"]`);
     await box.scrollIntoViewIfNeeded();
     await expect(box.locator('textarea.amm-ws__fallback').inputValue()).resolves.toBe(mine);
+  });
+
+  it('exports only edited exercises with their history, shows the last results after a reload, and an import restores the history', async () => {
+    const [untouched, other] = [exercises[0], exercises[1]];
+    await open(untouched);
+    await s.page.evaluate(() => localStorage.clear());
+    await open(other);
+    await ws(other).locator('[data-action="hint"]').click();
+    await ws(other).locator(`[data-choice="${other.wrong}"] input`).check();
+    await ws(other).locator(`[data-choice="${other.correct}"] input`).check();
+    // The page still answers at once.
+    await expect(ws(other).locator('[data-verdict]').textContent()).resolves.toBe('Part (c) passed.');
+    await setCode(other, other.solution);
+    await run(other);
+    await ws(other).locator('[data-action="reveal"]').click();
+    await ws(other).locator('[data-solution]:not([hidden])').waitFor();
+    const summary = await ws(other).locator('[data-results] .amm-results__summary').textContent();
+
+    // After a reload the last Run's results are shown again, not an empty panel.
+    await s.page.reload({ waitUntil: 'load' });
+    await open(other);
+    await ws(other).locator('[data-results] .amm-results__summary').waitFor();
+    await expect(ws(other).getAttribute('data-restored')).resolves.toBe('true');
+    expect((await ws(other).locator('[data-results] .amm-results__summary').textContent())!.split(' (')[0]).toBe(summary!.split(' (')[0]);
+    expect(await ws(other).locator('[data-results] li[data-status="pass"]').count()).toBeGreaterThan(0);
+
+    // Exported from a page whose exercise was only opened: that exercise is not in the file.
+    await open(untouched);
+    await ws(untouched).locator('[data-submission] summary').click();
+    await expect(ws(untouched).locator('[data-submission] .amm-ws__note').textContent()).resolves.toMatch(/hints you opened/);
+    await ws(untouched).locator('[data-learner]').fill('Grace');
+    const [download] = await Promise.all([s.page.waitForEvent('download'), ws(untouched).locator('[data-action="export"]').click()]);
+    const file = await download.path();
+    const sub = JSON.parse(readFileSync(file, 'utf8'));
+    await expect(ws(untouched).locator('[data-submission-status]').textContent()).resolves.toMatch(new RegExp(`with exercise ${other.id}: your code .* part \\(c\\) choices in order`));
+    expect(sub.version).toBe(2);
+    expect(Object.keys(sub.exercises)).toEqual([other.id]);
+    const h = sub.exercises[other.id].history;
+    expect(h.runs).toBe(1);
+    expect(h.firstRunAt).toBe(h.lastRunAt);
+    expect(Date.parse(h.passedAt)).toBe(Date.parse(h.lastRunAt));
+    expect(h.hints.map((x: { index: number }) => x.index)).toEqual([0]);
+    expect(h.choices.map((x: { choice: string }) => x.choice)).toEqual([other.wrong, other.correct]);
+    expect(Date.parse(h.choices[0].at)).toBeLessThanOrEqual(Date.parse(h.choices[1].at));
+    expect(Date.parse(h.solutionRevealedAt)).toBeGreaterThanOrEqual(Date.parse(h.lastRunAt));
+
+    // Another browser (empty storage): importing the file brings back the code, the run count and the history.
+    await s.page.evaluate(() => localStorage.clear());
+    await open(other);
+    await ws(other).locator('[data-submission] summary').click();
+    await ws(other).locator('[data-import]').setInputFiles(file);
+    await ws(other).locator('[data-submission-status]', { hasText: 'Imported exercises' }).waitFor();
+    const stored = await s.page.evaluate((id) => ({ work: JSON.parse(localStorage.getItem(`amm.workspace.v1.${id}`)!), progress: JSON.parse(localStorage.getItem('amm.progress.v1')!) }), other.id);
+    expect(stored.work.history).toEqual(h);
+    expect(stored.progress.exercises[other.id].attempts).toBe(1);
+    expect(await getCode(other)).toBe(other.solution);
+    await ws(other).locator('[data-results] .amm-results__summary').waitFor();
   });
 
   it('logged no console errors (besides the CSP refusals the probe provoked) and sent no request outside localhost', () => {

@@ -3,7 +3,7 @@
 // folders join the corpus without changes here.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUBMISSION_FORMAT, SUBMISSION_VERSION, type Submission } from '../../src/workspace/submission';
+import { SUBMISSION_FORMAT, type History, type Submission } from '../../src/workspace/submission';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -49,20 +49,27 @@ export interface Work {
   code: string;
   c?: string | null;
   freeText?: string;
+  /** The browser's recorded history; any exercise with one makes the file version 2. */
+  history?: History;
 }
 
-/** A valid submission object (browser results marked informational, and deliberately flattering). */
+/**
+ * A valid submission object (browser results marked informational, and deliberately flattering): version 1 (no
+ * history) unless some exercise brings a history, then version 2 (exercises without one get an empty history).
+ */
 export function submission(learner: string, work: Record<string, Work>, exportedAt = '2026-11-20T10:00:00.000Z', courseVersion = '0.1.0'): Submission {
-  const exercises: Submission['exercises'] = {};
+  const v2 = Object.values(work).some((w) => w.history);
+  const exercises: Record<string, Submission['exercises'][string] & { history?: History }> = {};
   for (const [id, w] of Object.entries(work)) {
     exercises[id] = {
       code: w.code,
       answers: { c: w.c ?? null, freeText: w.freeText ?? '' },
       // The browser claims everything passed; the instructor must never believe it.
       browser: { informational: true, attempts: 3, partsPassed: { a: true, b: true, c: true }, result: null },
+      ...(v2 ? { history: w.history ?? { runs: 0, firstRunAt: null, lastRunAt: null, passedAt: null, hints: [], solutionRevealedAt: null, choices: [] } } : {}),
     };
   }
-  return { format: SUBMISSION_FORMAT, version: SUBMISSION_VERSION, learner, courseVersion, exportedAt, exercises };
+  return { format: SUBMISSION_FORMAT, version: v2 ? 2 : 1, learner, courseVersion, exportedAt, exercises } as Submission;
 }
 
 /** Hostile variants of exercise 01's code: the solution with one function replaced or wrapped. */

@@ -1,18 +1,19 @@
 // Batch grading of a class: discover files, read and check each one, re-grade every exercise's code in the
 // sandbox pool (identical code is graded once), score part (c) from each learner's answers, build the report.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { graders } from '../graders/index';
 import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
 import { engineVersion } from '../graders/lib/run';
 import { GRADER_VERSION } from '../graders/lib/version';
-import { newestPerLearner, SUBMISSION_VERSION, type Submission } from '../src/workspace/submission';
+import { conceptAnswer, historyOf, newestPerLearner, SUBMISSION_VERSION, type ConceptPolicy, type Submission } from '../src/workspace/submission';
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
 import { GradingPool, type Job } from './pool';
+import { findIntegrity } from './report/integrity';
 import { buildOverview } from './report/overview';
 import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
 import { guestScript } from './sandbox/bundle';
@@ -32,6 +33,8 @@ export interface BatchOptions {
   callTimeoutMs: number;
   /** The engine for learner code; by default isolated-vm when it loads, else QuickJS. */
   sandbox?: SandboxKind;
+  /** Which part (c) choice is scored: the first recorded (default), the last, or none. */
+  concept?: ConceptPolicy;
   /** Receives one line per problem (stderr in the CLI). */
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
@@ -53,6 +56,22 @@ export function exerciseInfos(): ExerciseInfo[] {
       return { id, slug: m.slug, title: m.title, section: m.section, points: m.points, maxPoints: m.points.a + m.points.b + m.points.c };
     });
 }
+
+/** Each exercise's reference solution and starter, read from its folder (for the identical-code finding). */
+export function referenceFiles(exercises: ExerciseInfo[]): Record<string, { solution: string; starter: string }> {
+  const out: Record<string, { solution: string; starter: string }> = {};
+  for (const ex of exercises) {
+    const dir = new URL(`../exercises/${ex.slug}/`, import.meta.url);
+    const read = (f: string) => (existsSync(new URL(f, dir)) ? readFileSync(new URL(f, dir), 'utf8') : null);
+    const solution = read('solution.ts');
+    const starter = read('starter.ts');
+    if (solution !== null && starter !== null) out[ex.id] = { solution, starter };
+  }
+  return out;
+}
+
+/** The warning a version-1 file gets: it has no history, so findings that rely on one do not cover it. */
+export const NO_HISTORY_WARNING = 'version-1 submission file: it carries no history (runs, hints, solution shown, part (c) choices), so part (c) is scored from the one choice it holds and the findings that rely on a history do not cover it';
 
 /** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
 function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {
@@ -82,6 +101,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   const exercises = exerciseInfos();
   const course = courseInfo();
   const budgets = budgetsFor(opts.callTimeoutMs);
+  const concept = opts.concept ?? 'first';
 
   const { files: paths, problems } = discover(opts.inputs, opts.out ? [opts.out] : []);
   const files = new Map<string, FileEntry>();
@@ -104,6 +124,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     const extra = ids.filter((id) => !graders[id]);
     if (missing.length) f.issues.push({ severity: 'warning', message: `exercise${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in the submission (0 points)` });
     if (extra.length) f.issues.push({ severity: 'warning', message: `exercise${extra.length > 1 ? 's' : ''} ${extra.join(', ')} ${extra.length > 1 ? 'are' : 'is'} not part of this course and ${extra.length > 1 ? 'were' : 'was'} ignored` });
+    if (a.submission.version === 1) f.issues.push({ severity: 'warning', message: NO_HISTORY_WARNING });
     if (a.submission.courseVersion !== course.version) f.issues.push({ severity: 'warning', message: `exported from course version ${a.submission.courseVersion}; graded with ${course.version}` });
   }
 
@@ -148,8 +169,11 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
               return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
             }
             const run = await runs.get(keys[i].get(ex.id)!)!;
-            const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
-            return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
+            const answers = { c: conceptAnswer(submission, ex.id, concept), freeText: sub.answers.freeText };
+            return {
+              exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs,
+              history: historyOf(submission, ex.id), browserPassed: sub.browser.partsPassed,
+            };
           }),
         );
         const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
@@ -159,6 +183,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
           file,
           exportedAt: submission.exportedAt,
           courseVersion: submission.courseVersion,
+          submissionVersion: submission.version,
           total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
           exercises: exs,
           issues: f.issues,
@@ -183,6 +208,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       resultSchemaVersion: RESULT_SCHEMA_VERSION,
       submissionVersion: SUBMISSION_VERSION,
       seed: { value: opts.seed, secret: opts.secretSeed },
+      concept,
       generatedAt: new Date().toISOString(),
       durationMs: Math.round(performance.now() - t0),
       tool: 'instructor batch grading (instructor/cli.ts)',
@@ -201,6 +227,10 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     overview: buildOverview(exercises, learners, { read: fileList.length, rejected }),
     learners,
     files: fileList,
+    integrity: findIntegrity({
+      courseVersion: course.version, exercises, learners, concept, reference: referenceFiles(exercises),
+      parsed: intakes.flatMap((it) => (it.ok ? [{ file: it.file, learner: it.submission.learner }] : [])),
+    }),
   };
   return { report: InstructorReport.parse(report), anyFileFailed: rejected > 0 };
 }

@@ -1,8 +1,12 @@
 // Batch mode of `npm run grade`: grade a class's submission files and write the reports.
-//   npm run grade -- <files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]
+//   npm run grade -- <files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs]
+//                   [--concept first|last|ignore] [--manual scores.csv] [--quiet]
 // Exit codes: 0 every file was graded; 1 at least one file was rejected (reported in the report and on stderr);
 // 2 bad usage (nothing graded).
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import type { ConceptPolicy } from '../src/workspace/submission';
+import { mergeManualScores, parseManualCsv, type ManualScore } from './report/manual';
 import { gradeBatch } from './batch';
 import type { SandboxKind } from './sandbox/sandbox';
 import { writeReports } from './report/write';
@@ -16,6 +20,10 @@ export interface BatchArgs {
   jobs: number;
   timeoutMs: number;
   sandbox?: SandboxKind;
+  /** Which part (c) choice is scored (default: the first the learner's browser recorded). */
+  concept: ConceptPolicy;
+  /** A scores file of free-text points (from the /instructor/ page) to merge into the reports. */
+  manual?: string;
   quiet: boolean;
 }
 
@@ -24,7 +32,7 @@ export const PUBLIC_SEED = 1;
 /** Default CPU limit of one learner call in the sandbox (generous enough for the QuickJS fallback; see instructor/README.md). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
 
-export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]';
+export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--concept first|last|ignore] [--manual scores.csv] [--quiet]';
 
 /** A usage problem (exit code 2). */
 export class BatchUsageError extends Error {}
@@ -39,7 +47,7 @@ export function seedFromSecret(s: string): number {
 
 /** Parses batch-mode argv (without node and script). */
 export function parseBatchArgs(argv: string[]): BatchArgs {
-  const a: BatchArgs = { inputs: [], out: '', seed: PUBLIC_SEED, secretSeed: false, jobs: availableParallelism(), timeoutMs: DEFAULT_CALL_TIMEOUT_MS, quiet: false };
+  const a: BatchArgs = { inputs: [], out: '', seed: PUBLIC_SEED, secretSeed: false, jobs: availableParallelism(), timeoutMs: DEFAULT_CALL_TIMEOUT_MS, concept: 'first', quiet: false };
   const value = (i: number, flag: string) => {
     const v = argv[i + 1];
     if (v === undefined || v.startsWith('--')) throw new BatchUsageError(`${flag} needs a value`);
@@ -63,6 +71,13 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
         a.sandbox = v;
         break;
       }
+      case '--concept': {
+        const v = value(i++, f);
+        if (v !== 'first' && v !== 'last' && v !== 'ignore') throw new BatchUsageError(`--concept must be first, last or ignore, got "${v}"`);
+        a.concept = v;
+        break;
+      }
+      case '--manual': a.manual = value(i++, f); break;
       case '--quiet': a.quiet = true; break;
       case '--help': case '-h': throw new BatchUsageError(BATCH_USAGE);
       default:
@@ -99,6 +114,23 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     }
     throw e;
   }
+  // The scores file is checked before grading, so a typo in it costs no grading time.
+  let manual: ManualScore[] | null = null;
+  if (args.manual) {
+    let text: string;
+    try {
+      text = readFileSync(args.manual, 'utf8');
+    } catch (e) {
+      err(`grade: cannot read the scores file ${args.manual}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 2;
+    }
+    const parsed = parseManualCsv(text);
+    if (!parsed.ok) {
+      err(`grade: ${args.manual}: ${parsed.error}\n`);
+      return 2;
+    }
+    manual = parsed.scores;
+  }
   let graded: Awaited<ReturnType<typeof gradeBatch>>;
   try {
     graded = await gradeBatch({
@@ -109,6 +141,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       jobs: args.jobs,
       callTimeoutMs: args.timeoutMs,
       sandbox: args.sandbox,
+      concept: args.concept,
       onProblem: (line) => err(`grade: ${line}\n`),
       onProgress: args.quiet ? undefined : progressLine(err),
     });
@@ -117,7 +150,16 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     err(`grade: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  const { report, anyFileFailed } = graded;
+  let { report, anyFileFailed } = graded;
+  if (manual && args.manual) {
+    const merged = mergeManualScores(report, manual, args.manual);
+    if (merged.ok) report = merged.report;
+    else {
+      // The grading is kept: the reports are written without the manual scores, and the run counts as failed.
+      err(`grade: ${args.manual}: ${merged.error}; the reports were written without the manual scores\n`);
+      anyFileFailed = true;
+    }
+  }
   writeReports(args.out, report);
   const o = report.overview;
   out(`${o.learners} learners graded, ${o.filesRejected} of ${o.filesRead} files rejected, in ${(report.provenance.durationMs / 1000).toFixed(1)} s\n`);

@@ -13,7 +13,12 @@ export function csvCell(value: string | number): string {
 /** The whole grades.csv text (CRLF line ends, as spreadsheets expect). */
 export function gradesCsv(exercises: ExerciseInfo[], learners: LearnerReport[]): string {
   const header = ['learner', 'file'];
-  for (const ex of exercises) for (const p of ['a', 'b', 'c'] as const) header.push(`${ex.id}${p} (max ${ex.points[p]})`);
+  // Free-text points given by hand (--manual) get a column per exercise, only when there are any.
+  const manual = learners.some((l) => l.exercises.some((e) => e.manualPoints !== undefined));
+  for (const ex of exercises) {
+    for (const p of ['a', 'b', 'c'] as const) header.push(`${ex.id}${p} (max ${ex.points[p]})`);
+    if (manual) header.push(`${ex.id} free text (manual)`);
+  }
   header.push(`total (max ${exercises.reduce((s, e) => s + e.maxPoints, 0)})`);
   const rows = [header.map(csvCell).join(',')];
   for (const l of learners) {
@@ -21,6 +26,7 @@ export function gradesCsv(exercises: ExerciseInfo[], learners: LearnerReport[]):
     for (const ex of exercises) {
       const e = l.exercises.find((x) => x.exerciseId === ex.id);
       for (const p of ['a', 'b', 'c'] as const) cells.push(e ? e.result.parts[p].points : 0);
+      if (manual) cells.push(e?.manualPoints ?? '');
     }
     cells.push(l.total.points);
     rows.push(cells.map(csvCell).join(','));

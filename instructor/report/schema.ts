@@ -1,6 +1,7 @@
 // The instructor report (report.json): versioned, validated with zod when written and when the site opens it.
 import { z } from 'zod';
 import { GradeResult } from '../../graders/lib/result';
+import { History } from '../../src/workspace/submission';
 
 /** Identifies the file type. */
 export const REPORT_FORMAT = 'attention-mechanism-math/instructor-report' as const;
@@ -32,6 +33,12 @@ export const LearnerExercise = z.object({
   loadError: z.string().nullable(),
   /** Time the learner's code ran in the sandbox, ms. */
   cpuMs: z.number().nonnegative(),
+  /** What the learner's browser recorded (reported by that browser, not proof); null for version-1 files. */
+  history: History.nullable().optional(),
+  /** Parts the learner's browser said passed at least once (informational, compared with the regrade). */
+  browserPassed: z.object({ a: z.boolean(), b: z.boolean(), c: z.boolean() }).nullable().optional(),
+  /** Points the instructor gave the free-text answer by hand (merged from a scores file), or absent. */
+  manualPoints: z.number().nonnegative().optional(),
 });
 export type LearnerExercise = z.infer<typeof LearnerExercise>;
 
@@ -41,7 +48,10 @@ export const LearnerReport = z.object({
   file: z.string(),
   exportedAt: z.string(),
   courseVersion: z.string(),
-  total: z.object({ points: z.number(), maxPoints: z.number() }),
+  /** Version of the submission file (1 carries no history). */
+  submissionVersion: z.number().int().optional(),
+  /** `points` includes `manualPoints`, the free-text points given by hand. */
+  total: z.object({ points: z.number(), maxPoints: z.number(), manualPoints: z.number().optional() }),
   exercises: z.array(LearnerExercise),
   issues: z.array(Issue),
   /** Path of this learner's Gradescope-style results file, relative to the report folder. */
@@ -105,6 +115,29 @@ export const Overview = z.object({
 });
 export type Overview = z.infer<typeof Overview>;
 
+/** Kinds of integrity finding (see instructor/report/integrity.ts). */
+export const IntegrityKind = z.enum([
+  'identical-code',
+  'browser-claims-differ',
+  'solution-revealed-before-pass',
+  'hints-used',
+  'concept-attempts',
+  'duplicate-learner-id',
+  'course-version-differs',
+]);
+export type IntegrityKind = z.infer<typeof IntegrityKind>;
+
+/** Something about the class's files an instructor may want to look into; facts to read, not verdicts. */
+export const IntegrityFinding = z.object({
+  kind: IntegrityKind,
+  /** Learner names involved, and their files (names can repeat; files cannot). */
+  learners: z.array(z.string()),
+  files: z.array(z.string()),
+  exercises: z.array(z.string()),
+  sentence: z.string(),
+});
+export type IntegrityFinding = z.infer<typeof IntegrityFinding>;
+
 /** Where the grades came from. */
 export const Provenance = z.object({
   course: z.object({ name: z.string(), version: z.string() }),
@@ -113,6 +146,10 @@ export const Provenance = z.object({
   resultSchemaVersion: z.number().int(),
   submissionVersion: z.number().int(),
   seed: z.object({ value: z.number().int(), secret: z.boolean() }),
+  /** Which part (c) choice was scored: the first recorded, the last, or none (reports before this field: last). */
+  concept: z.enum(['first', 'last', 'ignore']).optional(),
+  /** The manual scores file merged into this report, if any. */
+  manualScores: z.string().optional(),
   generatedAt: z.string(),
   durationMs: z.number(),
   tool: z.string(),
@@ -138,6 +175,8 @@ export const InstructorReport = z.object({
   overview: Overview,
   learners: z.array(LearnerReport),
   files: z.array(FileEntry),
+  /** Integrity findings (absent in reports written before they existed). */
+  integrity: z.array(IntegrityFinding).default([]),
 });
 export type InstructorReport = z.infer<typeof InstructorReport>;
 

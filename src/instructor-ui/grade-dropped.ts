@@ -2,10 +2,11 @@
 // workspace uses for learner runs (src/workspace/runner.ts: opaque-origin iframe + worker per file), and
 // assembles a report of the same shape as the command line's report.json (instructor/batch.ts): the same
 // per-file checks and warnings, the same duplicate rule (newest export wins), learners in file-name order.
-import { newestPerLearner, parseSubmission, SUBMISSION_VERSION, type Submission } from '../workspace/submission';
+import { conceptAnswer, historyOf, newestPerLearner, parseSubmission, SUBMISSION_VERSION, type ConceptPolicy, type Submission } from '../workspace/submission';
 import { loadGrader, runExercise } from '../workspace/runner';
 import { assemble, gradeConcept, listTests } from '../../graders/lib/run';
 import { buildOverview } from '../../instructor/report/overview';
+import { findIntegrity } from '../../instructor/report/integrity';
 import { REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type InstructorReport, type Issue, type LearnerExercise, type LearnerReport } from '../../instructor/report/schema';
 import { RESULT_SCHEMA_VERSION, type GradeResult } from '../../graders/lib/result';
 
@@ -15,6 +16,23 @@ export interface CourseData {
   version: string;
   exercises: ExerciseInfo[];
 }
+
+const solutions = import.meta.glob<string>('../../exercises/*/solution.ts', { query: '?raw', import: 'default', eager: true });
+const starters = import.meta.glob<string>('../../exercises/*/starter.ts', { query: '?raw', import: 'default', eager: true });
+
+/** Each exercise's reference solution and starter (the command line reads the same files: batch.ts referenceFiles). */
+function referenceFiles(exercises: ExerciseInfo[]): Record<string, { solution: string; starter: string }> {
+  const out: Record<string, { solution: string; starter: string }> = {};
+  for (const ex of exercises) {
+    const solution = solutions[`../../exercises/${ex.slug}/solution.ts`];
+    const starter = starters[`../../exercises/${ex.slug}/starter.ts`];
+    if (solution !== undefined && starter !== undefined) out[ex.id] = { solution, starter };
+  }
+  return out;
+}
+
+/** The warning of a version-1 file (as instructor/batch.ts NO_HISTORY_WARNING, which imports Node modules). */
+const NO_HISTORY_WARNING = 'version-1 submission file: it carries no history (runs, hints, solution shown, part (c) choices), so part (c) is scored from the one choice it holds and the findings that rely on a history do not cover it';
 
 /** Largest submission file read (as the command line: refused from its size, before reading). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -42,7 +60,7 @@ async function notLoaded(id: string, seed: number, answers: { c?: string; freeTe
 const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
 
 /** Reads and checks the files; returns every file's entry and the accepted submissions (one per learner). */
-async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>; accepted: { file: string; submission: Submission }[] }> {
+async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>; accepted: { file: string; submission: Submission }[]; parsed: { file: string; submission: Submission }[] }> {
   const entries = new Map<string, FileEntry>();
   const ok: { file: string; submission: Submission }[] = [];
   for (const f of files) {
@@ -80,13 +98,13 @@ async function intake(files: File[]): Promise<{ entries: Map<string, FileEntry>;
     if (severity === 'error') e.status = 'rejected';
     e.issues.push({ severity, message });
   }
-  return { entries, accepted: kept };
+  return { entries, accepted: kept, parsed: ok };
 }
 
 /** Grades the files one exercise at a time (the sandbox runs one file at a time); reports progress. */
-export async function gradeDropped(files: File[], course: CourseData, seed: number, onProgress: (text: string) => void): Promise<InstructorReport> {
+export async function gradeDropped(files: File[], course: CourseData, seed: number, onProgress: (text: string) => void, concept: ConceptPolicy = 'first'): Promise<InstructorReport> {
   const t0 = performance.now();
-  const { entries, accepted } = await intake(files);
+  const { entries, accepted, parsed } = await intake(files);
   const known = new Set(course.exercises.map((e) => e.id));
   const learners: LearnerReport[] = [];
   let lastGrader = '';
@@ -99,6 +117,7 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
     const extra = ids.filter((id) => !known.has(id));
     if (missing.length) entry.issues.push({ severity: 'warning', message: `${plural(missing.length, 'exercise', 'exercises')} ${missing.join(', ')} not in the submission (0 points)` });
     if (extra.length) entry.issues.push({ severity: 'warning', message: `${plural(extra.length, 'exercise', 'exercises')} ${extra.join(', ')} ${plural(extra.length, 'is', 'are')} not part of this course and ${plural(extra.length, 'was', 'were')} ignored` });
+    if (sub.version === 1) entry.issues.push({ severity: 'warning', message: NO_HISTORY_WARNING });
     if (sub.courseVersion !== course.version) entry.issues.push({ severity: 'warning', message: `exported from course version ${sub.courseVersion}; graded with ${course.version}` });
     const issues: Issue[] = [...entry.issues];
     const exs: LearnerExercise[] = [];
@@ -109,16 +128,16 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
         continue;
       }
       onProgress(`Grading ${++done} of ${jobs}: ${sub.learner}, exercise ${ex.id}…`);
-      const answers = { c: w.answers.c ?? undefined, freeText: w.answers.freeText };
+      const answers = { c: conceptAnswer(sub, ex.id, concept), freeText: w.answers.freeText };
       const run = await runExercise(ex.id, w.code, answers, { seed });
       // A file that does not load: every test errors and part (c) is still scored, as on the command line.
       const result = run.result ?? (await notLoaded(ex.id, seed, answers, `your file could not be loaded: ${run.loadFailure?.message ?? 'unknown error'}`));
       lastGrader = result.graderVersion || lastGrader;
       const loadError = run.loadFailure ? run.loadFailure.message : null;
-      exs.push({ exerciseId: ex.id, submitted: true, code: w.code, result, logs: run.logs.map((l) => l.text), loadError, cpuMs: Math.max(0, Math.round(run.ms)) });
+      exs.push({ exerciseId: ex.id, submitted: true, code: w.code, result, logs: run.logs.map((l) => l.text), loadError, cpuMs: Math.max(0, Math.round(run.ms)), history: historyOf(sub, ex.id), browserPassed: w.browser.partsPassed });
     }
     const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
-    learners.push({ learner: sub.learner, file, exportedAt: sub.exportedAt, courseVersion: sub.courseVersion, total: { points, maxPoints: course.exercises.reduce((s, e) => s + e.maxPoints, 0) }, exercises: exs, issues, resultsFile: '' });
+    learners.push({ learner: sub.learner, file, exportedAt: sub.exportedAt, courseVersion: sub.courseVersion, submissionVersion: sub.version, total: { points, maxPoints: course.exercises.reduce((s, e) => s + e.maxPoints, 0) }, exercises: exs, issues, resultsFile: '' });
   }
   const list = [...entries.values()];
   const rejected = list.filter((e) => e.status === 'rejected').length;
@@ -128,7 +147,7 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
     provenance: {
       course: { name: course.name, version: course.version },
       graderVersion: lastGrader, engineVersion: null, resultSchemaVersion: RESULT_SCHEMA_VERSION, submissionVersion: SUBMISSION_VERSION,
-      seed: { value: seed, secret: false }, generatedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - t0),
+      seed: { value: seed, secret: false }, concept, generatedAt: new Date().toISOString(), durationMs: Math.round(performance.now() - t0),
       tool: 'instructor page (browser)', node: 'browser',
       sandbox: { engine: 'sandboxed iframe worker (the workspace runner)', memoryMb: 0, stackKb: 0, callTimeoutMs: 0, testBudgetMs: 0, exerciseBudgetMs: 0, jobs: 1 },
     },
@@ -136,5 +155,9 @@ export async function gradeDropped(files: File[], course: CourseData, seed: numb
     overview: buildOverview(course.exercises, learners, { read: list.length, rejected }),
     learners,
     files: list,
+    integrity: findIntegrity({
+      courseVersion: course.version, exercises: course.exercises, learners, concept, reference: referenceFiles(course.exercises),
+      parsed: parsed.map((p) => ({ file: p.file, learner: p.submission.learner })),
+    }),
   };
 }

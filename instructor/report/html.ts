@@ -4,6 +4,21 @@
 import type { TestResult } from '../../graders/lib/result';
 import type { ExerciseInfo, InstructorReport, LearnerExercise, LearnerReport } from './schema';
 
+/** Label of everything the learner's browser recorded (shown wherever the history is). */
+export const HISTORY_LABEL = "reported by the learner's browser, not proof";
+
+/** The recorded history of one exercise in a few words, or null when there is none (a version-1 file). */
+export function historyText(e: LearnerExercise): string | null {
+  const h = e.history;
+  if (!h) return null;
+  const parts = [`${h.runs} run${h.runs === 1 ? '' : 's'}${h.firstRunAt ? ` (first ${h.firstRunAt}, last ${h.lastRunAt})` : ''}`];
+  parts.push(h.passedAt ? `(a) and (b) first passed ${h.passedAt}` : 'no Run passed (a) and (b)');
+  if (h.hints.length) parts.push(`hints ${h.hints.map((x) => `${x.index + 1} at ${x.at}`).join(', ')}`);
+  if (h.solutionRevealedAt) parts.push(`solution shown ${h.solutionRevealedAt}`);
+  parts.push(h.choices.length ? `part (c) choices in order: ${h.choices.map((c) => c.choice).join(' → ')}` : 'no part (c) choice recorded');
+  return parts.join('; ');
+}
+
 /** Escapes text for HTML element content and quoted attribute values. */
 export function esc(x: unknown): string {
   return String(x).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -99,9 +114,21 @@ function exerciseBlock(ex: ExerciseInfo, e: LearnerExercise | undefined): string
   return `<h3>${esc(ex.id)} ${esc(ex.title)} — ${r.total.points}/${r.total.maxPoints} <span class="muted">${parts}</span></h3>
 ${e.loadError ? `<p class="error">The file could not be loaded: ${esc(e.loadError)}</p>` : ''}
 <p>${passing} of ${r.tests.length} tests pass.</p>${diag}${tests}
-<p>Concept answer: ${r.answers.c === null ? '<span class="muted">none</span>' : `<code>${esc(r.answers.c)}</code>`}</p>
+<p>Concept answer scored: ${r.answers.c === null ? '<span class="muted">none</span>' : `<code>${esc(r.answers.c)}</code>`}</p>
+<p>History (${HISTORY_LABEL}): ${historyText(e) === null ? '<span class="muted">none — a version-1 file carries no history</span>' : esc(historyText(e))}</p>${e.manualPoints !== undefined ? `<p>Free-text points given by hand: ${e.manualPoints}</p>` : ''}
 <p>Free text: ${r.answers.freeText ? `</p><pre>${esc(r.answers.freeText)}</pre>` : '<span class="muted">none</span></p>'}
 <details><summary>code</summary><pre><code>${esc(e.code ?? '')}</code></pre></details>${logs}`;
+}
+
+function integritySection(r: InstructorReport): string {
+  const index = new Map(r.learners.map((l, i) => [l.file, i]));
+  const who = (name: string, file: string) => (index.has(file) ? `<a href="#learner-${index.get(file)}">${esc(name)}</a>` : `${esc(name)} <span class="muted">(${esc(file)}, not graded)</span>`);
+  const rows = r.integrity
+    .map((f) => `<tr class="finding"><td><code>${esc(f.kind)}</code></td><td>${f.learners.map((n, i) => who(n, f.files[i] ?? '')).join(', ')}</td><td>${esc(f.exercises.join(', '))}</td><td>${esc(f.sentence)}</td></tr>`)
+    .join('\n');
+  return `<h2 id="integrity">Integrity findings</h2>
+<p class="muted">Facts to look into, not verdicts. Runs, hints, solution views and part (c) choices are ${HISTORY_LABEL}; version-1 files carry none. Part (c) was scored from ${r.provenance.concept === 'last' ? 'the last choice' : r.provenance.concept === 'ignore' ? 'no choice (not scored)' : 'the first recorded choice'}.</p>
+${r.integrity.length ? `<table><tr><th>kind</th><th>learners</th><th>exercises</th><th>finding</th></tr>${rows}</table>` : '<p>No finding.</p>'}`;
 }
 
 function learnerSection(r: InstructorReport, l: LearnerReport, i: number): string {
@@ -136,8 +163,9 @@ export function reportHtml(r: InstructorReport): string {
 <p class="muted">Course ${esc(p.course.version)} · grader ${esc(p.graderVersion)} · engine ${esc(p.engineVersion ?? 'unknown')} ·
 seed ${p.seed.secret ? 'secret (instructor)' : esc(p.seed.value)} · generated ${esc(p.generatedAt)} · sandbox ${esc(p.sandbox.engine)}, ${p.sandbox.callTimeoutMs} ms per call, ${p.sandbox.memoryMb} MB.
 Every submission was re-graded from its code; the browser's own results were not used.</p>
-<nav><a href="#overview">Overview</a> · <a href="#learners">Learners</a>${r.files.some((f) => f.issues.length) ? ' · <a href="#files">Files with problems</a>' : ''}</nav>
+<nav><a href="#overview">Overview</a> · <a href="#integrity">Integrity findings</a> · <a href="#learners">Learners</a>${r.files.some((f) => f.issues.length) ? ' · <a href="#files">Files with problems</a>' : ''}</nav>
 ${overviewSection(r)}
+${integritySection(r)}
 ${filesSection(r)}
 ${learnersIndex(r)}
 ${r.learners.map((l, i) => learnerSection(r, l, i)).join('\n')}

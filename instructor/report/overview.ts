@@ -60,3 +60,43 @@ export function buildOverview(exercises: ExerciseInfo[], learners: LearnerReport
     mistakes: [...mistakes.values()].sort((a, b) => b.learners - a.learners || b.tests - a.tests || a.exerciseId.localeCompare(b.exerciseId) || a.mistake.localeCompare(b.mistake)),
   };
 }
+
+/** How the class did on one test of one exercise. */
+export interface TestStat {
+  id: string;
+  part: 'a' | 'b' | 'c';
+  title: string;
+  /** Learners (of those who submitted the exercise) for whom the test did not pass. */
+  failed: number;
+  submitted: number;
+  /** The diagnosis most often named on this test, with how many learners got it, or null. */
+  diagnosis: { mistake: string; section: string; learners: number } | null;
+}
+
+/**
+ * Per-test statistics of one exercise: every test by its stable id (random cases of one test family share an id
+ * across learners at one seed), most-failed first. Tests are matched by id, so learners graded together compare.
+ */
+export function testStats(exerciseId: string, learners: LearnerReport[]): TestStat[] {
+  const done = learners.map((l) => l.exercises.find((e) => e.exerciseId === exerciseId)).filter((e) => e?.submitted).map((e) => e!.result);
+  const stats = new Map<string, TestStat & { named: Map<string, { section: string; learners: number }> }>();
+  for (const r of done) {
+    for (const t of r.tests) {
+      let s = stats.get(t.id);
+      if (!s) stats.set(t.id, (s = { id: t.id, part: t.part, title: t.title, failed: 0, submitted: done.length, diagnosis: null, named: new Map() }));
+      if (t.status === 'pass') continue;
+      s.failed++;
+      if (t.diagnosis) {
+        const d = s.named.get(t.diagnosis.mistake) ?? { section: t.diagnosis.section, learners: 0 };
+        d.learners++;
+        s.named.set(t.diagnosis.mistake, d);
+      }
+    }
+  }
+  return [...stats.values()]
+    .map(({ named, ...s }) => {
+      const top = [...named].sort(([a, x], [b, y]) => y.learners - x.learners || a.localeCompare(b))[0];
+      return { ...s, diagnosis: top ? { mistake: top[0], section: top[1].section, learners: top[1].learners } : null };
+    })
+    .sort((a, b) => b.failed - a.failed || a.id.localeCompare(b.id));
+}

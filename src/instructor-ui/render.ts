@@ -1,55 +1,14 @@
 // Draws an instructor report into the page: class overview, then one collapsible section per learner. Built with
 // DOM nodes and textContent only: learner names, code, answers, mistakes and messages are untrusted text (they
 // come from files) and never become markup. Numbers carry data-* hooks for the browser tests.
+import { HISTORY_LABEL, historyText } from '../../instructor/report/html';
+import { testStats } from '../../instructor/report/overview';
 import type { InstructorReport, LearnerExercise, LearnerReport } from '../../instructor/report/schema';
+import { bar, data, el, learnerLink, pct, pts, table, td } from './dom';
+import { learnersTable } from './learners-table';
+import { reviewSection, Scores } from './review';
 
-type Child = Node | string;
-
-/** Creates an element with optional class and children (strings become text nodes). */
-function el(tag: string, cls: string | null, ...kids: Child[]): HTMLElement {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  for (const k of kids) e.append(typeof k === 'string' ? document.createTextNode(k) : k);
-  return e;
-}
-
-/** Sets data-* attributes and returns the element. */
-function data<T extends HTMLElement>(e: T, attrs: Record<string, string>): T {
-  for (const [k, v] of Object.entries(attrs)) e.dataset[k] = v;
-  return e;
-}
-
-/** A percentage as shown on the page (whole percent). */
-export const pct = (x: number) => `${Math.round(x * 100)}%`;
-/** Points as shown on the page (at most two decimals). */
-export const pts = (x: number) => String(Math.round(x * 100) / 100);
-
-function bar(x: number): HTMLElement {
-  const outer = el('span', 'amm-bar');
-  outer.setAttribute('aria-hidden', 'true');
-  const inner = el('span', null);
-  inner.style.width = `${Math.max(0, Math.min(100, Math.round(x * 100)))}%`;
-  outer.append(inner);
-  return outer;
-}
-
-/** A table in a horizontally scrolling, focusable box (narrow screens), with a caption for screen readers. */
-function table(caption: string, head: string[], rows: (Child | HTMLElement)[][], rowAttrs?: (i: number) => Record<string, string>): HTMLElement {
-  const t = el('table', 'amm-table');
-  t.append(el('caption', 'sr-only', caption));
-  t.append(el('thead', null, el('tr', null, ...head.map((h) => { const th = el('th', null, h); th.setAttribute('scope', 'col'); return th; }))));
-  t.append(el('tbody', null, ...rows.map((r, i) => {
-    const tr = el('tr', null, ...r.map((c) => (c instanceof HTMLElement && (c.tagName === 'TD' || c.tagName === 'TH') ? c : el('td', null, c))));
-    return rowAttrs ? data(tr, rowAttrs(i)) : tr;
-  })));
-  const box = el('div', 'amm-scroll', t);
-  box.tabIndex = 0;
-  box.setAttribute('role', 'region');
-  box.setAttribute('aria-label', caption);
-  return box;
-}
-
-const td = (attrs: Record<string, string>, ...kids: Child[]) => data(el('td', null, ...kids), attrs);
+export { pct, pts };
 
 /** A short, bounded text of an expected/actual excerpt (untrusted values; shown as text). */
 function excerpt(v: unknown): string {
@@ -86,7 +45,10 @@ function exerciseDetail(e: LearnerExercise, title: string): HTMLElement {
   } else if (r.tests.length) {
     box.append(el('p', null, `All ${r.tests.length} tests passed.`));
   }
-  box.append(el('p', null, `Concept answer: ${r.answers.c ?? '(none)'}`));
+  box.append(el('p', null, `Concept answer scored: ${r.answers.c ?? '(none)'}`));
+  const h = historyText(e);
+  box.append(data(el('p', 'amm-small', `History (${HISTORY_LABEL}): ${h ?? 'none — a version-1 file carries no history'}`), { history: e.exerciseId }));
+  if (e.manualPoints !== undefined) box.append(el('p', null, `Free-text points given by hand: ${pts(e.manualPoints)}`));
   if (r.answers.freeText) box.append(el('p', null, 'Free text: ', el('span', 'amm-pre', r.answers.freeText)));
   if (e.code !== null) box.append(el('details', null, el('summary', null, 'Code'), el('pre', 'amm-code', e.code)));
   if (e.logs.length) box.append(el('details', null, el('summary', null, `Console (${e.logs.length} lines)`), el('pre', 'amm-code', e.logs.join('\n'))));
@@ -103,8 +65,60 @@ function learnerDetail(l: LearnerReport, i: number, titles: Map<string, string>)
   return d;
 }
 
-/** Replaces `root`'s content with the report: overview, distribution, mistakes, learners, rejected files. */
-export function renderOverview(root: HTMLElement, r: InstructorReport): void {
+const KIND_TITLE: Record<string, string> = {
+  'identical-code': 'identical code',
+  'browser-claims-differ': 'browser claims differ',
+  'solution-revealed-before-pass': 'solution shown before passing',
+  'hints-used': 'hints used',
+  'concept-attempts': 'part (c) attempts',
+  'duplicate-learner-id': 'duplicate learner id',
+  'course-version-differs': 'course version differs',
+};
+
+/** The integrity findings as a table, each learner linked to their section. */
+function integritySection(r: InstructorReport): HTMLElement {
+  const index = new Map(r.learners.map((l, i) => [l.file, i]));
+  const note = el('p', 'amm-small', `Facts to look into, not verdicts. Runs, hints, solution views and part (c) choices are ${HISTORY_LABEL}; version-1 files carry none. Part (c) was scored from ${r.provenance.concept === 'last' ? 'the last choice' : r.provenance.concept === 'ignore' ? 'no choice (not scored)' : 'the first recorded choice'}.`);
+  if (!r.integrity.length) return el('div', null, note, data(el('p', null, 'No finding.'), { integrityNone: '' }));
+  const kinds = [...new Set(r.integrity.map((f) => f.kind))];
+  return el('div', null, note,
+    el('p', 'amm-small', kinds.map((k) => `${KIND_TITLE[k] ?? k}: ${r.integrity.filter((f) => f.kind === k).length}`).join(' · ')),
+    table('Integrity findings', ['kind', 'learners', 'exercises', 'finding'], r.integrity.map((f) => {
+      const who = el('span', null);
+      f.learners.forEach((name, i) => {
+        if (i) who.append(', ');
+        const at = index.get(f.files[i] ?? '');
+        who.append(at === undefined ? `${name} (${f.files[i] ?? ''}, not graded)` : learnerLink(name, at));
+      });
+      return [data(el('td', null, el('code', null, f.kind)), { kind: f.kind }), who, f.exercises.join(', '), f.sentence];
+    }), (i) => ({ finding: r.integrity[i].kind })),
+  );
+}
+
+/** Per exercise: how many learners failed each test and the diagnosis most often named for it. */
+function testsSection(r: InstructorReport): HTMLElement {
+  const box = el('div', null, el('p', 'amm-small', 'Most-failed tests first, over the learners who submitted the exercise.'));
+  for (const ex of r.exercises) {
+    const stats = testStats(ex.id, r.learners);
+    const failing = stats.filter((s) => s.failed > 0);
+    const d = data(el('details', 'amm-tests-stats'), { testStats: ex.id });
+    d.append(el('summary', null, `${ex.id} ${ex.title}: ${failing.length} of ${stats.length} tests failed by someone`));
+    if (failing.length) {
+      d.append(table(`Tests of exercise ${ex.id} by learners who failed them`, ['part', 'test', 'failed', 'most named diagnosis'], failing.map((s) => [
+        `(${s.part})`,
+        s.title,
+        td({ failed: String(s.failed), test: s.id }, `${s.failed} of ${s.submitted}`),
+        s.diagnosis ? `${s.diagnosis.mistake} (${s.diagnosis.learners}; see ${s.diagnosis.section})` : '—',
+      ]), (i) => ({ testRow: failing[i].id })));
+    }
+    box.append(d);
+  }
+  return box;
+}
+
+/** Replaces `root`'s content with the report: overview, distribution, mistakes, integrity findings, learners,
+ *  per-test statistics, free-text review, rejected files and each learner's detail. */
+export function renderOverview(root: HTMLElement, r: InstructorReport, scores: Scores = new Scores(r)): void {
   const o = r.overview;
   const titles = new Map(r.exercises.map((e) => [e.id, e.title]));
   const maxBin = Math.max(1, ...o.distribution.map((x) => x.count));
@@ -129,24 +143,13 @@ export function renderOverview(root: HTMLElement, r: InstructorReport): void {
     o.mistakes.length
       ? table('Most common diagnosed mistakes', ['#', 'mistake', 'learners', 'section', 'what it means'], o.mistakes.slice(0, 30).map((m) => [m.exerciseId, el('code', null, m.mistake), td({ learners: String(m.learners) }, `${m.learners} (${pct(o.learners ? m.learners / o.learners : 0)})`), m.section, m.message]), (i) => ({ mistake: `${o.mistakes[i].exerciseId}/${o.mistakes[i].mistake}` }))
       : el('p', null, 'No known mistake was recognised.'),
+    el('h3', null, 'Integrity findings'),
+    integritySection(r),
     el('h3', null, 'Learners'),
-    table('Points per learner and exercise', ['learner', ...r.exercises.map((e) => e.id), 'total', 'problems'], r.learners.map((l, i) => {
-      const link = el('a', null, l.learner) as HTMLAnchorElement;
-      link.href = `#amm-learner-${i}`;
-      link.addEventListener('click', () => {
-        const d = document.getElementById(`amm-learner-${i}`) as HTMLDetailsElement | null;
-        if (d) d.open = true;
-      });
-      return [
-        link,
-        ...r.exercises.map((ex) => {
-          const e = l.exercises.find((x) => x.exerciseId === ex.id);
-          return td({ ex: ex.id }, e?.submitted ? pts(e.result.total.points) : '—');
-        }),
-        td({ total: pts(l.total.points) }, `${pts(l.total.points)} / ${pts(l.total.maxPoints)}`),
-        l.issues.map((x) => x.message).join('; '),
-      ];
-    }), (i) => ({ learnerRow: String(i) })),
+    learnersTable(r),
+    el('h3', null, 'Tests learners failed'),
+    testsSection(r),
+    reviewSection(r, scores),
     ...(r.files.some((f) => f.status === 'rejected')
       ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [f.file, f.issues.map((i) => i.message).join('; ')]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
       : []),

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeManualScores, parseManualCsv } from '../../instructor/report/manual';
 import type { InstructorReport } from '../../instructor/report/schema';
+import { emptyHistory } from '../../src/workspace/submission';
 import { exerciseFiles, submission, type Work } from '../instructor/corpus';
 import { openSession, type Session } from './harness';
 
@@ -22,11 +24,18 @@ function makeClass(): Record<string, string> {
     'ada.json': JSON.stringify(submission('Ada <img src=x onerror="window.__pwned=1">', all((e) => ({ code: e.solution, c: e.correctC, freeText: '<b>not bold</b>' })))),
     'bob.json': JSON.stringify(submission('Bob', all((e) => ({ code: Object.values(e.mistakes)[0] ?? e.solution, c: e.wrongC })))),
     'cy.json': JSON.stringify(submission('Cy', Object.fromEntries(ex.slice(0, 3).map((e) => [e.id, { code: e.starter, c: e.correctC }])))),
+    // Version 2: Ada's code, a hint, the wrong choice first, the solution shown before any passing Run.
+    'dee.json': JSON.stringify(submission('Dee', { [ex[0].id]: { code: `// my own work\n${ex[0].solution}`, c: ex[0].correctC, freeText: 'Dee explains', history: {
+      ...emptyHistory(), runs: 2, firstRunAt: '2026-11-20T09:00:00.000Z', lastRunAt: '2026-11-20T09:30:00.000Z', passedAt: '2026-11-20T09:30:00.000Z',
+      hints: [{ index: 0, at: '2026-11-20T09:05:00.000Z' }], solutionRevealedAt: '2026-11-20T09:10:00.000Z',
+      choices: [{ choice: ex[0].wrongC, at: '2026-11-20T09:01:00.000Z' }, { choice: ex[0].correctC, at: '2026-11-20T09:02:00.000Z' }],
+    } } })),
     'broken.json': '{ "format": "attention-mechanism-math/submission", ',
   };
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+const ex0 = () => exerciseFiles()[0];
 const pts = (x: number) => String(Math.round(x * 100) / 100);
 
 let s: Session;
@@ -81,7 +90,7 @@ function expectedScores(r: InstructorReport) {
 
 describe('instructor page', () => {
   it('the CLI report is what the test expects', () => {
-    expect(report.overview.learners).toBe(3);
+    expect(report.overview.learners).toBe(4);
     expect(report.overview.filesRejected).toBe(1);
     expect(report.provenance.seed.value).toBe(SEED);
     const totals = Object.fromEntries(report.learners.map((l) => [l.learner.slice(0, 3), l.total.points]));
@@ -155,9 +164,11 @@ describe('instructor page', () => {
     await s.page.setInputFiles('[data-submissions]', Object.entries(files).map(([n, t]) => json(n, t)));
     await s.page.waitForFunction(() => /^Graded \d+ learner/.test(document.querySelector('[data-status]')?.textContent ?? ''), null, { timeout: 170_000 });
     const summary = s.page.locator('[data-summary]');
-    expect(await summary.getAttribute('data-learners')).toBe('3');
+    expect(await summary.getAttribute('data-learners')).toBe('4');
     expect(await summary.getAttribute('data-files-rejected')).toBe('1');
     expect(await shownScores()).toEqual(expectedScores(report));
+    // The same part (c) policy and integrity findings as the command line.
+    expect(await s.page.locator('[data-finding]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finding')))).toEqual(report.integrity.map((f) => f.kind));
     // The same class statistics as the command line.
     for (const e of report.overview.exercises) {
       const row = s.page.locator(`[data-exercise-row="${e.id}"]`);
@@ -170,6 +181,118 @@ describe('instructor page', () => {
     expect(s.errors).toEqual([]);
     expect(s.external).toEqual([]);
   }, 180_000);
+
+  it('uses the full width of the window', async () => {
+    await openPage();
+    const width = await s.page.locator('[data-instructor]').evaluate((e) => e.getBoundingClientRect().width);
+    const viewport = await s.page.evaluate(() => window.innerWidth);
+    expect(viewport).toBeGreaterThan(1000);
+    expect(width).toBeGreaterThan(viewport * 0.85);
+  });
+
+  /** Learner names of the visible rows, in table order. */
+  const rowNames = () => s.page.$$eval('[data-learner-row]:not([hidden]) a', (as) => as.map((a) => a.textContent!));
+
+  it('sorts the learners table by name, total and each exercise, and filters and searches it', async () => {
+    await openPage();
+    await s.page.setInputFiles('[data-report]', json('report.json', reportText));
+    await s.page.waitForSelector('[data-summary]');
+    const names = report.learners.map((l) => l.learner);
+    const by = (f: (l: InstructorReport['learners'][number]) => number) => [...report.learners].sort((a, b) => f(a) - f(b) || report.learners.indexOf(a) - report.learners.indexOf(b)).map((l) => l.learner);
+    expect(await rowNames()).toEqual(names);
+    await s.page.click('[data-sort="total"]');
+    expect(await rowNames()).toEqual([...by((l) => -l.total.points)]);
+    expect(await s.page.locator('th:has([data-sort="total"])').getAttribute('aria-sort')).toBe('descending');
+    await s.page.click('[data-sort="total"]');
+    expect(await rowNames()).toEqual(by((l) => l.total.points));
+    await s.page.click('[data-sort="name"]');
+    expect(await rowNames()).toEqual([...names].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase())));
+    const ex2 = report.exercises[1].id;
+    await s.page.click(`[data-sort="${ex2}"]`);
+    const exPoints = (l: InstructorReport['learners'][number]) => { const e = l.exercises.find((x) => x.exerciseId === ex2)!; return e.submitted ? e.result.total.points : -1; };
+    expect(await rowNames()).toEqual(by((l) => -exPoints(l)));
+
+    await s.page.fill('[data-search]', 'bo');
+    expect(await rowNames()).toEqual(['Bob']);
+    expect(await s.page.locator('[data-shown]').getAttribute('data-shown')).toBe('1');
+    await s.page.fill('[data-search]', '');
+    await s.page.selectOption('[data-filter]', 'incomplete');
+    expect((await rowNames()).sort()).toEqual(['Cy', 'Dee']);
+    await s.page.selectOption('[data-filter]', 'findings');
+    const flagged = new Set(report.integrity.flatMap((f) => f.learners));
+    expect((await rowNames()).sort()).toEqual(names.filter((n) => flagged.has(n)).sort());
+    await s.page.selectOption('[data-filter]', 'all');
+    expect((await rowNames()).length).toBe(names.length);
+  });
+
+  it('shows the integrity findings as a table linked to each learner, and per-test statistics', async () => {
+    await openPage();
+    await s.page.setInputFiles('[data-report]', json('report.json', reportText));
+    await s.page.waitForSelector('[data-summary]');
+    const kinds = report.integrity.map((f) => f.kind);
+    for (const k of ['identical-code', 'browser-claims-differ', 'solution-revealed-before-pass', 'hints-used', 'concept-attempts'] as const) expect(kinds).toContain(k);
+    expect(await s.page.locator('[data-finding]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-finding')))).toEqual(kinds);
+    const row = s.page.locator('[data-finding="concept-attempts"]');
+    await expect(row.textContent()).resolves.toContain(`${ex0().wrongC} → ${ex0().correctC}`);
+    await expect(row.textContent()).resolves.toContain("not proof");
+    const dee = report.learners.findIndex((l) => l.learner === 'Dee');
+    await row.locator('a').first().click();
+    expect(await s.page.locator(`[data-learner-detail="${dee}"]`).evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await expect(s.page.locator(`[data-learner-detail="${dee}"] [data-history="${ex0().id}"]`).textContent()).resolves.toMatch(/reported by the learner's browser, not proof.*part \(c\) choices in order/);
+    // Per-test statistics: the shown counts are the report's.
+    const id = report.exercises[0].id;
+    const failedOf = (testId: string) => report.learners.filter((l) => l.exercises.some((e) => e.exerciseId === id && e.submitted && e.result.tests.some((t) => t.id === testId && t.status !== 'pass'))).length;
+    const cells = await s.page.locator(`[data-test-stats="${id}"] [data-failed]`).evaluateAll((tds) => tds.map((t) => [t.getAttribute('data-test')!, Number(t.getAttribute('data-failed'))] as const));
+    expect(cells.length).toBeGreaterThan(0);
+    for (const [t, n] of cells) expect(n, t).toBe(failedOf(t));
+  });
+
+  it('scores free-text answers side by side; the scores file restores them and merges into the report', async () => {
+    await openPage();
+    await s.page.setInputFiles('[data-report]', json('report.json', reportText));
+    await s.page.waitForSelector('[data-summary]');
+    const id = ex0().id;
+    await s.page.selectOption('[data-review-exercise]', id);
+    const cards = s.page.locator('[data-review-card]');
+    expect(await cards.count()).toBe(report.learners.filter((l) => l.exercises.some((e) => e.exerciseId === id && e.submitted)).length);
+    // Untrusted answers stay text.
+    await expect(s.page.locator('[data-review-grid]').textContent()).resolves.toContain('<b>not bold</b>');
+    const file = (name: string) => report.learners.find((l) => l.learner.startsWith(name))!.file;
+    await s.page.locator(`[data-points][data-file="${file('Ada')}"]`).fill('1.5');
+    await s.page.locator(`[data-points][data-file="${file('Dee')}"]`).fill('0.5');
+    // Switching exercises keeps the points.
+    await s.page.selectOption('[data-review-exercise]', report.exercises[1].id);
+    await s.page.selectOption('[data-review-exercise]', id);
+    expect(await s.page.locator(`[data-points][data-file="${file('Ada')}"]`).inputValue()).toBe('1.5');
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.click('[data-download-scores]')]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    const parsed = parseManualCsv(csv);
+    expect(parsed.ok && parsed.scores.map((x) => [x.file, x.exercise, x.points])).toEqual([[file('Ada'), id, 1.5], [file('Dee'), id, 0.5]]);
+
+    // Opened again together with the report, the boxes hold the points.
+    await openPage();
+    await s.page.setInputFiles('[data-report]', [json('report.json', reportText), { name: 'scores.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) }]);
+    await s.page.waitForSelector('[data-summary]');
+    await expect(s.page.locator('[data-status]').textContent()).resolves.toContain('2 manual scores restored from scores.csv');
+    await s.page.selectOption('[data-review-exercise]', id);
+    expect(await s.page.locator(`[data-points][data-file="${file('Dee')}"]`).inputValue()).toBe('0.5');
+
+    // The command line's --manual merge (the same function) adds them to the totals.
+    const merged = mergeManualScores(report, parsed.ok ? parsed.scores : [], 'scores.csv');
+    expect(merged.ok).toBe(true);
+    if (merged.ok) {
+      const ada = merged.report.learners.find((l) => l.learner.startsWith('Ada'))!;
+      expect(ada.total.points).toBe(report.learners.find((l) => l.learner.startsWith('Ada'))!.total.points + 1.5);
+      // Opening the merged report shows the manual points in its totals and boxes.
+      await openPage();
+      await s.page.setInputFiles('[data-report]', json('report.json', JSON.stringify(merged.report)));
+      await s.page.waitForSelector('[data-summary]');
+      expect((await shownScores())[ada.learner].total).toBe(pts(ada.total.points));
+      await s.page.selectOption('[data-review-exercise]', id);
+      expect(await s.page.locator(`[data-points][data-file="${file('Ada')}"]`).inputValue()).toBe('1.5');
+    }
+    expect(s.errors).toEqual([]);
+  });
 
   it('refuses a seed that is not a whole number', async () => {
     await openPage();

@@ -105,10 +105,10 @@ export function hostileCodes(solution01: string): Record<string, string> {
 
 /** Bad files (name → content); the 100 MB file is made by the test itself. */
 export function badFiles(valid: Submission): Record<string, string | Buffer> {
-  const v2 = { ...valid, version: 2 };
+  const v99 = { ...valid, version: 99 };
   return {
     'malformed.json': '{"format": "attention-mechanism-math/submission", "version": 1, "learner": ',
-    'unknown-version.json': JSON.stringify(v2),
+    'unknown-version.json': JSON.stringify(v99),
     'other-format.json': JSON.stringify({ hello: 'world' }),
     'empty.json': '',
     'binary-garbage.json': Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) % 256)),

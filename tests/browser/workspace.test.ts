@@ -458,7 +458,7 @@ export function attention() { return report; }
     expect(stored.progress.exercises[other.id].attempts).toBe(1);
     expect(await getCode(other)).toBe(other.solution);
     await ws(other).locator('[data-results] .amm-results__summary').waitFor();
-  });
+  }, 240_000);
 
   it('logged no console errors (besides the CSP refusals the probe provoked) and sent no request outside localhost', () => {
     const errors = s.errors.filter((e) => !/Content Security Policy|connect-src|Refused to connect/i.test(e));

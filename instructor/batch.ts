@@ -13,7 +13,7 @@ import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
 import { GradingPool, type Job } from './pool';
-import { findIntegrity } from './report/integrity';
+import { findIntegrity, NO_HISTORY_WARNING } from './report/integrity';
 import { buildOverview } from './report/overview';
 import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
 import { guestScript } from './sandbox/bundle';
@@ -69,9 +69,6 @@ export function referenceFiles(exercises: ExerciseInfo[]): Record<string, { solu
   }
   return out;
 }
-
-/** The warning a version-1 file gets: it has no history, so findings that rely on one do not cover it. */
-export const NO_HISTORY_WARNING = 'version-1 submission file: it carries no history (runs, hints, solution shown, part (c) choices), so part (c) is scored from the one choice it holds and the findings that rely on a history do not cover it';
 
 /** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
 function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {

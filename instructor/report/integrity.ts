@@ -5,6 +5,9 @@
 import { learnerKey, type ConceptPolicy } from '../../src/workspace/submission';
 import type { ExerciseInfo, IntegrityFinding, LearnerExercise, LearnerReport } from './schema';
 
+/** The warning a version-1 file gets: it has no history, so the findings that rely on one do not cover it. */
+export const NO_HISTORY_WARNING = 'version-1 submission file: it carries no history (runs, hints, solution shown, part (c) choices), so part (c) is scored from the one choice it holds and the findings that rely on a history do not cover it';
+
 /** What the findings are computed from. */
 export interface IntegrityInput {
   /** The course version the class was graded with. */

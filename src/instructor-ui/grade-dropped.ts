@@ -6,7 +6,7 @@ import { conceptAnswer, historyOf, newestPerLearner, parseSubmission, SUBMISSION
 import { loadGrader, runExercise } from '../workspace/runner';
 import { assemble, gradeConcept, listTests } from '../../graders/lib/run';
 import { buildOverview } from '../../instructor/report/overview';
-import { findIntegrity } from '../../instructor/report/integrity';
+import { findIntegrity, NO_HISTORY_WARNING } from '../../instructor/report/integrity';
 import { REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type InstructorReport, type Issue, type LearnerExercise, type LearnerReport } from '../../instructor/report/schema';
 import { RESULT_SCHEMA_VERSION, type GradeResult } from '../../graders/lib/result';
 
@@ -30,9 +30,6 @@ function referenceFiles(exercises: ExerciseInfo[]): Record<string, { solution: s
   }
   return out;
 }
-
-/** The warning of a version-1 file (as instructor/batch.ts NO_HISTORY_WARNING, which imports Node modules). */
-const NO_HISTORY_WARNING = 'version-1 submission file: it carries no history (runs, hints, solution shown, part (c) choices), so part (c) is scored from the one choice it holds and the findings that rely on a history do not cover it';
 
 /** Largest submission file read (as the command line: refused from its size, before reading). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;

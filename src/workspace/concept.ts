@@ -4,6 +4,7 @@
 import { markExerciseParts } from '../progress/store';
 import { $, type WorkspaceData } from './data';
 import { refreshProgress } from './progress-view';
+import { HISTORY_LIMITS } from './history';
 import type { Work } from './saved';
 
 function show(root: HTMLElement, data: WorkspaceData, choice: string | null): void {
@@ -24,7 +25,7 @@ export function wireConcept(root: HTMLElement, data: WorkspaceData, work: Work, 
     input.addEventListener('change', () => {
       if (!input.checked) return;
       work.update({ choice: input.value });
-      work.record((h) => void (h.choices.length < 1000 && h.choices.push({ choice: input.value, at: new Date().toISOString() })));
+      work.record((h) => void (h.choices.length < HISTORY_LIMITS.choices && h.choices.push({ choice: input.value, at: new Date().toISOString() })));
       show(root, data, input.value);
       if (input.value === data.correctChoice) {
         const saved = markExerciseParts(data.id, { c: true });

@@ -1,6 +1,7 @@
 // Hints open one at a time, in order; how many are open is saved with the exercise's work, and each opening is
 // recorded (which hint, when) in the exercise's history for the instructor.
 import { $ } from './data';
+import { HISTORY_LIMITS } from './history';
 import type { Work } from './saved';
 
 /** Shows the first `n` hints and labels the button for the next one. */
@@ -18,7 +19,7 @@ export function wireHints(root: HTMLElement, work: Work): void {
   $(root, '[data-action="hint"]').addEventListener('click', () => {
     const n = work.value.hintsShown + 1;
     work.update({ hintsShown: n });
-    work.record((h) => void (h.hints.length < 100 && h.hints.push({ index: n - 1, at: new Date().toISOString() })));
+    work.record((h) => void (h.hints.length < HISTORY_LIMITS.hints && h.hints.push({ index: n - 1, at: new Date().toISOString() })));
     show(root, n);
     const li = root.querySelectorAll<HTMLLIElement>('[data-hints] li')[n - 1];
     if (li) {

@@ -1,7 +1,7 @@
 // The learner's work on one exercise, kept in memory and autosaved to localStorage under a versioned key per
 // exercise. When storage fails the work stays in memory and the failure is reported, never swallowed.
 import { describeStorageError } from '../progress/store';
-import { emptyHistory, type History } from './submission';
+import { emptyHistory, HISTORY_LIMITS, type History } from './history';
 
 /** Storage key of an exercise's saved work; bump the version when the stored shape changes incompatibly. */
 export const workspaceKey = (id: string) => `amm.workspace.v1.${id}`;
@@ -47,9 +47,9 @@ function readHistory(h: unknown): History {
     firstRunAt: iso(v.firstRunAt),
     lastRunAt: iso(v.lastRunAt),
     passedAt: iso(v.passedAt),
-    hints: list(v.hints, (y) => (typeof y.index === 'number' && Number.isInteger(y.index) && y.index >= 0 && iso(y.at) ? { index: y.index, at: iso(y.at)! } : null)).slice(0, 100),
+    hints: list(v.hints, (y) => (typeof y.index === 'number' && Number.isInteger(y.index) && y.index >= 0 && iso(y.at) ? { index: y.index, at: iso(y.at)! } : null)).slice(0, HISTORY_LIMITS.hints),
     solutionRevealedAt: iso(v.solutionRevealedAt),
-    choices: list(v.choices, (y) => (typeof y.choice === 'string' && iso(y.at) ? { choice: y.choice.slice(0, 200), at: iso(y.at)! } : null)).slice(0, 1000),
+    choices: list(v.choices, (y) => (typeof y.choice === 'string' && iso(y.at) ? { choice: y.choice.slice(0, 200), at: iso(y.at)! } : null)).slice(0, HISTORY_LIMITS.choices),
   };
 }
 

@@ -18,6 +18,9 @@
 // Version 2 exports only exercises the learner edited or answered; version 1 exported every exercise it had seen.
 import { z } from 'zod';
 import { GradeResult } from '../../graders/lib/result';
+import { emptyHistory, HISTORY_LIMITS, type History as HistoryShape } from './history';
+
+export { emptyHistory };
 
 /** Identifies the file type. */
 export const SUBMISSION_FORMAT = 'attention-mechanism-math/submission' as const;
@@ -56,7 +59,7 @@ export const SubmissionExerciseV1 = z
 const At = z.iso.datetime();
 
 /** What the learner's browser recorded about one exercise while the learner worked on it (reported, not proven). */
-export const History = z
+export const History: z.ZodType<HistoryShape> = z
   .object({
     /** Runs made, and when the first and the last were made. */
     runs: z.number().int().nonnegative(),
@@ -65,19 +68,14 @@ export const History = z
     /** First Run in which every test of parts (a) and (b) passed. */
     passedAt: At.nullable(),
     /** Hints opened, by index from 0, in the order opened. */
-    hints: z.array(z.object({ index: z.number().int().nonnegative(), at: At }).strict()).max(100),
+    hints: z.array(z.object({ index: z.number().int().nonnegative(), at: At }).strict()).max(HISTORY_LIMITS.hints),
     /** When the reference solution was shown, or null. */
     solutionRevealedAt: At.nullable(),
     /** The part (c) choices in the order made. */
-    choices: z.array(z.object({ choice: z.string().max(200), at: At }).strict()).max(1000),
+    choices: z.array(z.object({ choice: z.string().max(200), at: At }).strict()).max(HISTORY_LIMITS.choices),
   })
   .strict();
-export type History = z.infer<typeof History>;
-
-/** A history with nothing recorded. */
-export function emptyHistory(): History {
-  return { runs: 0, firstRunAt: null, lastRunAt: null, passedAt: null, hints: [], solutionRevealedAt: null, choices: [] };
-}
+export type History = HistoryShape;
 
 /** One exercise of a version-2 submission: version 1's fields and the history. */
 export const SubmissionExerciseV2 = SubmissionExerciseV1.extend({ history: History }).strict();

@@ -55,12 +55,14 @@ function exerciseDetail(e: LearnerExercise, title: string): HTMLElement {
   return box;
 }
 
-function learnerDetail(l: LearnerReport, i: number, titles: Map<string, string>): HTMLElement {
+function learnerDetail(l: LearnerReport, i: number, titles: Map<string, string>, findings: InstructorReport['integrity']): HTMLElement {
   const d = data(el('details', 'amm-learner'), { learnerDetail: String(i) });
   d.id = `amm-learner-${i}`;
   d.append(el('summary', null, el('strong', null, l.learner), ` — ${pts(l.total.points)} / ${pts(l.total.maxPoints)}`));
   d.append(el('p', 'amm-small', `File ${l.file}, exported ${l.exportedAt}, course version ${l.courseVersion}.`));
   for (const is of l.issues) d.append(el('p', is.severity === 'error' ? 'amm-error' : 'amm-warn', `${is.severity}: ${is.message}`));
+  const mine = findings.filter((f) => f.files.includes(l.file));
+  if (mine.length) d.append(el('p', null, 'Integrity findings:'), el('ul', null, ...mine.map((f) => data(el('li', null, el('code', null, f.kind), ` ${f.sentence}`), { learnerFinding: f.kind }))));
   for (const e of l.exercises) d.append(exerciseDetail(e, titles.get(e.exerciseId) ?? ''));
   return d;
 }
@@ -154,6 +156,6 @@ export function renderOverview(root: HTMLElement, r: InstructorReport, scores: S
       ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [f.file, f.issues.map((i) => i.message).join('; ')]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
       : []),
     el('h3', null, 'Each learner'),
-    ...(r.learners.length ? r.learners.map((l, i) => learnerDetail(l, i, titles)) : [el('p', null, 'No learner was graded.')]),
+    ...(r.learners.length ? r.learners.map((l, i) => learnerDetail(l, i, titles, r.integrity)) : [el('p', null, 'No learner was graded.')]),
   );
 }

@@ -133,8 +133,10 @@ ${r.integrity.length ? `<table><tr><th>kind</th><th>learners</th><th>exercises</
 
 function learnerSection(r: InstructorReport, l: LearnerReport, i: number): string {
   const issues = l.issues.length ? `<ul>${l.issues.map((x) => `<li class="${x.severity === 'error' ? 'error' : 'warn'}">${esc(x.message)}</li>`).join('')}</ul>` : '';
+  const mine = r.integrity.filter((f) => f.files.includes(l.file));
+  const findings = mine.length ? `<p><a href="#integrity">Integrity findings</a>:</p><ul>${mine.map((f) => `<li><code>${esc(f.kind)}</code> ${esc(f.sentence)}</li>`).join('')}</ul>` : '';
   return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — ${l.total.points}/${l.total.maxPoints} <span class="muted">(${esc(l.file)})</span></summary>
-<p class="muted">exported ${esc(l.exportedAt)}, course version ${esc(l.courseVersion)}</p>${issues}
+<p class="muted">exported ${esc(l.exportedAt)}, course version ${esc(l.courseVersion)}</p>${issues}${findings}
 ${r.exercises.map((ex) => exerciseBlock(ex, l.exercises.find((e) => e.exerciseId === ex.id))).join('\n')}
 </details>`;
 }

@@ -1,0 +1,88 @@
+// Numbers about the course's trained transformer (lessons 5, 7 and 8), computed at build time by the engine's
+// forward pass from the shipped weights (src/model/weights/copy-model.json).
+import { kvCacheBytes } from '../engine';
+import { ablationTable, copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId } from '../model';
+import { shippedModel as model } from '../model/shipped';
+
+const m = model.manifest;
+/** Held-out sequences for the headline accuracy and head scores (the same set `npm run model:eval` uses). */
+export const EVAL_SEQUENCES = 1000;
+/** Held-out sequences behind each ablation figure (a subset, to keep the build quick). */
+export const ABLATION_SEQUENCES = 200;
+
+const seqs = copyBatch(HELD_OUT_SEED, EVAL_SEQUENCES, m.task);
+const ablSeqs = seqs.slice(0, ABLATION_SEQUENCES);
+const full = evaluate(model, seqs);
+const baseSmall = evaluate(model, ablSeqs);
+
+/** The model's shape and training, from the manifest. */
+export const modelFacts = {
+  layers: m.layers, heads: m.heads, dModel: m.dModel, dHead: m.dHead, maxSeqLen: m.maxSeqLen, vocabSize: m.vocab.length,
+  params: parameterCount(model), steps: m.steps, phases: m.phases, seed: m.trainingSeed, finalLoss: m.finalLoss,
+  finalCopyLoss: m.finalCopyLoss, seqLen: m.task.seqLen, minSegment: m.task.minSegment, maxSegment: m.task.maxSegment,
+};
+
+/** Copy accuracy over EVAL_SEQUENCES held-out sequences and chance (1 / vocabulary). */
+export const copyAccuracy = full.copyAccuracy;
+export const copyPredictions = full.copyPredictions;
+export const chance = 1 / m.vocab.length;
+/** [layer][head] previous-token score, induction score and mean entropy (nats) over the held-out set. */
+export const scores = full.scores;
+/** ln T: the entropy of uniform attention over the whole training length (the last row's maximum). */
+export const lnT = Math.log(m.task.seqLen);
+
+const argmaxIn = (row: number[]) => row.indexOf(Math.max(...row));
+/** The layer-0 head with the highest previous-token score, and the layer-1 head with the highest induction score. */
+export const prevHead: HeadId = { layer: 0, head: argmaxIn(scores.previousToken[0]) };
+export const inductionHead: HeadId = { layer: m.layers - 1, head: argmaxIn(scores.induction[m.layers - 1]) };
+
+/** Copy accuracy on ABLATION_SEQUENCES with each head ablated alone, [layer][head], and with none. */
+export const ablated = ablationTable(model, ablSeqs);
+export const ablationBase = baseSmall.copyAccuracy;
+
+/** Heads as rows for the lesson tables: scores, entropy, accuracy with the head ablated. */
+export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => ({
+  layer, head,
+  previousToken: scores.previousToken[layer][head],
+  induction: scores.induction[layer][head],
+  entropy: scores.entropy[layer][head],
+  ablatedAccuracy: acc,
+  drop: ablationBase - acc,
+})));
+
+/** The head whose ablation costs the most copy accuracy. */
+export const mostNeeded = headRows.reduce((a, b) => (b.drop > a.drop ? b : a));
+/**
+ * A striking map that matters little: among heads whose ablation costs under 5 points, the one with the
+ * lowest entropy (its map is the sharpest, most "explanatory"-looking); undefined if every head matters.
+ */
+export const strikingButIdle = headRows.filter((r) => r.drop < 0.05).sort((a, b) => a.entropy - b.entropy)[0];
+
+// 8.1 composition: the induction head's score and the accuracy when the layer-0 previous-token head is removed.
+const withoutPrev = evaluate(model, ablSeqs, [prevHead]);
+/** Induction score of the induction head with and without the previous-token head (ABLATION_SEQUENCES). */
+export const composition = {
+  inductionScore: baseSmall.scores.induction[inductionHead.layer][inductionHead.head],
+  inductionScoreWithoutPrev: withoutPrev.scores.induction[inductionHead.layer][inductionHead.head],
+  accuracy: ablationBase,
+  accuracyWithoutPrev: withoutPrev.copyAccuracy,
+  accuracyWithoutInduction: ablated[inductionHead.layer][inductionHead.head],
+};
+
+// Lesson 5: the KV cache of this model.
+const [demoSeq] = copyBatch(HELD_OUT_SEED + 5, 1, m.task);
+const fullLogits = forward(model, [demoSeq.tokens]).logits;
+const cached = decodeWithCache(model, demoSeq.tokens);
+let maxDiff = 0;
+for (let i = 0; i < fullLogits.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fullLogits.data[i] - cached.logits.data[i]));
+/** KV-cache bytes of the model for one sequence of maxSeqLen tokens, in float64 (as the engine runs it) and float32. */
+export const kvBytes = {
+  T: m.maxSeqLen,
+  float64: kvCacheBytes({ layers: m.layers, batch: 1, seqLen: m.maxSeqLen, kvHeads: m.heads, headDim: m.dHead, bytesPerElement: 8 }),
+  float32: kvCacheBytes({ layers: m.layers, batch: 1, seqLen: m.maxSeqLen, kvHeads: m.heads, headDim: m.dHead, bytesPerElement: 4 }),
+  /** Length of each layer's cached keys after decoding the demo sequence. */
+  cachedPositions: cached.caches[0].length,
+  /** Largest |logit(cache) − logit(full recompute)| over every position of that sequence. */
+  maxLogitDiff: maxDiff,
+  logitsCompared: fullLogits.data.length,
+};

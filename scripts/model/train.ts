@@ -2,11 +2,12 @@
 // TensorFlow.js (wasm backend) and writes src/model/weights/copy-model.json.
 //
 // Two phases, each with a fixed seed (same data, same initial weights every run):
-//   1. T = 32, an 8-token segment repeated at a random later offset, batch 64: the previous-token and
-//      induction heads form (short sequences make the copy signal dense, so they form sooner);
-//   2. T = 64, segments of 8–16 tokens, batch 32, from phase 1's weights with positions 32–63 added:
-//      the learned positions learn the longer range the demo and lessons use.
-// Options: --steps1 N, --steps2 N, --out PATH, --phase1-out PATH (also save phase 1's weights),
+//   1. T = 32, an 8-token segment repeated at a random later offset, batch 64, next-token loss at every
+//      position: the previous-token and induction heads form (short sequences make the copy signal dense);
+//   2. T = 64, segments of 8–16 tokens, batch 32, from phase 1's weights with positions 32–63 added, loss
+//      only where the next token is a predictable copy (elsewhere the letters are random and the gradient
+//      is noise): the new positions learn the longer range the demo and lessons use.
+// Options: --steps1 N, --steps2 N, --seg1 MIN,MAX (phase-1 segment lengths), --out PATH, --phase1-out PATH (also save phase 1's weights),
 // --from PATH (skip phase 1 and continue from a saved phase-1 file; gives the same result as one run).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -27,9 +28,10 @@ const LR = 3e-3;
 const LAYERS = 2;
 const HEADS = 2;
 const D_MODEL = 32;
+const [seg1Min, seg1Max] = arg('seg1', '8,8').split(',').map(Number);
 const PHASES: TrainingPhase[] = [
-  { task: { seqLen: 32, minSegment: 8, maxSegment: 8, vocabSize: VOCAB.length }, steps: Number(arg('steps1', '2500')), batchSize: 64, seed: SEED },
-  { task: TRAIN_TASK, steps: Number(arg('steps2', '800')), batchSize: 32, seed: SEED + 1 },
+  { task: { seqLen: 32, minSegment: seg1Min, maxSegment: seg1Max, vocabSize: VOCAB.length }, steps: Number(arg('steps1', '2500')), batchSize: 64, seed: SEED, loss: 'all' },
+  { task: TRAIN_TASK, steps: Number(arg('steps2', '300')), batchSize: 32, seed: SEED + 1, loss: 'copy' },
 ];
 const OUT = resolve(arg('out', 'src/model/weights/copy-model.json'));
 
@@ -77,7 +79,8 @@ function train(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase, rng: 
       const logits = tfForward(cfg, params, tokens).reshape([B * T, cfg.vocabSize]); // (B·T, V)
       const nll = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D;
       copyLoss = tf.tidy(() => nll.mul(copyWeights).sum().div(copyWeights.sum()).dataSync()[0]);
-      return nll.mul(weights).sum().div(weights.sum()) as tf.Scalar;
+      const on = phase.loss === 'copy' ? copyWeights : weights;
+      return nll.mul(on).sum().div(on.sum()) as tf.Scalar;
     }, true)!;
     losses.push(loss.dataSync()[0]);
     copyLosses.push(copyLoss);
@@ -147,7 +150,7 @@ async function main(): Promise<void> {
     const legacy = saved.manifest as Partial<ModelManifest> & { batchSize?: number };
     const sp: TrainingPhase | undefined = saved.manifest.phases?.[0] ?? (legacy.batchSize ? {
       task: legacy.task!, steps: legacy.steps!, batchSize: legacy.batchSize, seed: legacy.trainingSeed!,
-      finalLoss: legacy.finalLoss, finalCopyLoss: legacy.finalCopyLoss, seconds: legacy.trainSeconds,
+      loss: 'all', finalLoss: legacy.finalLoss, finalCopyLoss: legacy.finalCopyLoss, seconds: legacy.trainSeconds,
     } : undefined);
     if (!sp || JSON.stringify(sp.task) !== JSON.stringify(p1.task) || sp.seed !== p1.seed) throw new Error(`${from} is not a phase-1 file of this recipe`);
     done1 = sp;

@@ -40,6 +40,36 @@ export const inductionHead: HeadId = { layer: m.layers - 1, head: argmaxIn(score
 export const ablated = ablationTable(model, ablSeqs);
 export const ablationBase = baseSmall.copyAccuracy;
 
+// Where each head's rows put their largest weight, over the ablation subset (queries i ≥ 1).
+const favourite = (() => {
+  const { layers, heads } = m;
+  const count = Array.from({ length: layers }, () => Array.from({ length: heads }, () => ({ self: 0, previous: 0, first: 0, rows: 0 })));
+  const r = forward(model, ablSeqs.map((s) => s.tokens));
+  const T = m.task.seqLen;
+  for (let l = 0; l < layers; l++) {
+    const w = r.weights[l].data; // (B, H, T, T)
+    for (let b = 0; b < ablSeqs.length; b++) {
+      for (let h = 0; h < heads; h++) {
+        for (let i = 1; i < T; i++) {
+          const row = ((b * heads + h) * T + i) * T;
+          let best = 0;
+          for (let j = 1; j <= i; j++) if (w[row + j] > w[row + best]) best = j;
+          const c = count[l][h];
+          c.rows++;
+          if (best === i) c.self++;
+          else if (best === i - 1) c.previous++;
+          else if (best === 0) c.first++;
+        }
+      }
+    }
+  }
+  return count.map((row) => row.map((c) => {
+    const options = [['itself', c.self], ['the previous position', c.previous], ['the first position', c.first]] as const;
+    const [where, n] = options.reduce((a, o) => (o[1] > a[1] ? o : a));
+    return { where, share: n / c.rows };
+  }));
+})();
+
 /** Heads as rows for the lesson tables: scores, entropy, accuracy with the head ablated. */
 export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => ({
   layer, head,
@@ -48,6 +78,8 @@ export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => (
   entropy: scores.entropy[layer][head],
   ablatedAccuracy: acc,
   drop: ablationBase - acc,
+  /** The key its rows most often weight highest (itself, the previous position or the first), and how often. */
+  favourite: favourite[layer][head],
 })));
 
 /** The head whose ablation costs the most copy accuracy. */
@@ -86,3 +118,8 @@ export const kvBytes = {
   maxLogitDiff: maxDiff,
   logitsCompared: fullLogits.data.length,
 };
+
+/** A fraction as a percentage with one decimal, "87.3 %". */
+export const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
+/** "layer 1 · head 0". */
+export const headName = (h: HeadId): string => `layer ${h.layer} · head ${h.head}`;

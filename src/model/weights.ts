@@ -17,7 +17,9 @@ export interface TrainingPhase {
   batchSize: number;
   /** Seed of this phase's data (and of the weights it initialises). */
   seed: number;
-  /** Mean next-token cross-entropy (nats) over the phase's last 50 steps, all positions. */
+  /** Next-token loss at every position ('all') or only where the next token is a predictable copy ('copy'). */
+  loss: 'all' | 'copy';
+  /** Mean cross-entropy (nats) over the phase's last 50 steps, over the positions its loss uses. */
   finalLoss?: number;
   /** The same, only over the predictable copy positions. */
   finalCopyLoss?: number;
@@ -42,7 +44,7 @@ export interface ModelManifest {
   /** Adam steps over all phases. */
   steps: number;
   learningRate: number;
-  /** Mean next-token cross-entropy (nats) over the last 50 steps of the last phase, all positions. */
+  /** Mean next-token cross-entropy (nats) over the last 50 steps of the last phase, over the positions its loss uses. */
   finalLoss: number;
   /** The same, only over the predictable copy positions. */
   finalCopyLoss: number;

@@ -66,6 +66,7 @@ describe('trained-model demo', () => {
   });
 
   it('ablating the induction head lowers held-out copy accuracy to what Node measures', async () => {
+    await s.goto(PAGE);
     const demo = await openModelDemo();
     const held = copyBatch(HELD_OUT_SEED + 7, 100, model.manifest.task);
     const base = evaluate(model, held).copyAccuracy;
@@ -87,6 +88,7 @@ describe('trained-model demo', () => {
   });
 
   it('takes typed letters, ignores other characters with a note, and finds the repeat', async () => {
+    await s.goto(PAGE);
     const demo = await openModelDemo();
     await typeText(demo, 'qwe rty 12 uiopqwert');
     await expect.poll(() => demo.locator('[data-out="note"]').textContent()).toContain('2 characters other than A–Z ignored');

@@ -1,7 +1,7 @@
 // Numbers about the course's trained transformer (lessons 5, 7 and 8), computed at build time by the engine's
 // forward pass from the shipped weights (src/model/weights/copy-model.json).
 import { kvCacheBytes } from '../engine';
-import { ablationTable, copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId } from '../model';
+import { copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId } from '../model';
 import { shippedModel as model } from '../model/shipped';
 
 const m = model.manifest;
@@ -26,19 +26,31 @@ export const modelFacts = {
 export const copyAccuracy = full.copyAccuracy;
 export const copyPredictions = full.copyPredictions;
 export const chance = 1 / m.vocab.length;
-/** [layer][head] previous-token score, induction score and mean entropy (nats) over the held-out set. */
+/** [layer][head] previous-token, duplicate-token and induction scores and mean entropy (nats) over the held-out set. */
 export const scores = full.scores;
 /** ln T: the entropy of uniform attention over the whole training length (the last row's maximum). */
 export const lnT = Math.log(m.task.seqLen);
 
 const argmaxIn = (row: number[]) => row.indexOf(Math.max(...row));
-/** The layer-0 head with the highest previous-token score, and the layer-1 head with the highest induction score. */
-export const prevHead: HeadId = { layer: 0, head: argmaxIn(scores.previousToken[0]) };
+/** The last layer's head with the highest induction score. */
 export const inductionHead: HeadId = { layer: m.layers - 1, head: argmaxIn(scores.induction[m.layers - 1]) };
 
+/** Evaluation on ABLATION_SEQUENCES with each head ablated alone, [layer][head]. */
+const ablatedEval = Array.from({ length: m.layers }, (_, layer) =>
+  Array.from({ length: m.heads }, (_, head) => evaluate(model, ablSeqs, [{ layer, head }])));
 /** Copy accuracy on ABLATION_SEQUENCES with each head ablated alone, [layer][head], and with none. */
-export const ablated = ablationTable(model, ablSeqs);
+export const ablated = ablatedEval.map((row) => row.map((e) => e.copyAccuracy));
 export const ablationBase = baseSmall.copyAccuracy;
+
+/** The layer-0 head whose ablation lowers the induction head's induction score the most: its partner. */
+const inductionWithout = ablatedEval[0].map((e) => e.scores.induction[inductionHead.layer][inductionHead.head]);
+export const partnerHead: HeadId = { layer: 0, head: inductionWithout.indexOf(Math.min(...inductionWithout)) };
+/** What the partner does: its previous-token and duplicate-token scores, and which is larger. */
+export const partner = {
+  previousToken: scores.previousToken[0][partnerHead.head],
+  duplicate: scores.duplicate[0][partnerHead.head],
+  kind: scores.previousToken[0][partnerHead.head] >= scores.duplicate[0][partnerHead.head] ? 'previous-token' as const : 'duplicate-token' as const,
+};
 
 // Where each head's rows put their largest weight, over the ablation subset (queries i ≥ 1).
 const favourite = (() => {
@@ -74,6 +86,7 @@ const favourite = (() => {
 export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => ({
   layer, head,
   previousToken: scores.previousToken[layer][head],
+  duplicate: scores.duplicate[layer][head],
   induction: scores.induction[layer][head],
   entropy: scores.entropy[layer][head],
   ablatedAccuracy: acc,
@@ -90,14 +103,12 @@ export const mostNeeded = headRows.reduce((a, b) => (b.drop > a.drop ? b : a));
  */
 export const strikingButIdle = headRows.filter((r) => r.drop < 0.05).sort((a, b) => a.entropy - b.entropy)[0];
 
-// 8.1 composition: the induction head's score and the accuracy when the layer-0 previous-token head is removed.
-const withoutPrev = evaluate(model, ablSeqs, [prevHead]);
-/** Induction score of the induction head with and without the previous-token head (ABLATION_SEQUENCES). */
+/** 8.1 composition (ABLATION_SEQUENCES): the induction head's score and copy accuracy, with and without its partner. */
 export const composition = {
   inductionScore: baseSmall.scores.induction[inductionHead.layer][inductionHead.head],
-  inductionScoreWithoutPrev: withoutPrev.scores.induction[inductionHead.layer][inductionHead.head],
+  inductionScoreWithoutPartner: inductionWithout[partnerHead.head],
   accuracy: ablationBase,
-  accuracyWithoutPrev: withoutPrev.copyAccuracy,
+  accuracyWithoutPartner: ablated[0][partnerHead.head],
   accuracyWithoutInduction: ablated[inductionHead.layer][inductionHead.head],
 };
 

@@ -17,10 +17,15 @@ function weightAt(w: ForwardResult['weights'][number], b: number, h: number, i: 
   return w.data[((b * H + h) * T + i) * T + j];
 }
 
-/** Per-head scores: previous-token (weight on key i − 1) and induction (weight on key src + k + 1 from query dst + k). */
+/**
+ * Per-head scores: previous-token (weight on key i − 1), duplicate-token (weight on key src + k, the earlier
+ * occurrence of the same letter, from query dst + k) and induction (weight on key src + k + 1 from query dst + k).
+ */
 export interface HeadScores {
   /** [layer][head]: mean weight on the previous position, over every query i ≥ 1. */
   previousToken: number[][];
+  /** [layer][head]: mean weight, from the repeat's queries, on the earlier copy of the current token. */
+  duplicate: number[][];
   /** [layer][head]: mean weight, from the repeat's queries, on the token after the earlier copy of the current one. */
   induction: number[][];
   /** [layer][head]: mean row entropy in nats (engine `headEntropy`). */
@@ -42,6 +47,7 @@ export function evaluate(model: ModelWeights, seqs: readonly CopySequence[], abl
   const grid = () => Array.from({ length: layers }, () => new Array<number>(heads).fill(0));
   const prev = grid();
   const ind = grid();
+  const dup = grid();
   const ent = grid();
   let prevCount = 0;
   let indCount = 0;
@@ -63,7 +69,10 @@ export function evaluate(model: ModelWeights, seqs: readonly CopySequence[], abl
         ent[l][h] += e.data[h] * part.length;
         part.forEach((s, b) => {
           for (let i = 1; i < T; i++) prev[l][h] += weightAt(w, b, h, i, i - 1);
-          for (const i of copyPositions(s)) ind[l][h] += weightAt(w, b, h, i, s.src + (i - s.dst) + 1);
+          for (const i of copyPositions(s)) {
+            ind[l][h] += weightAt(w, b, h, i, s.src + (i - s.dst) + 1);
+            dup[l][h] += weightAt(w, b, h, i, s.src + (i - s.dst));
+          }
         });
       }
     }
@@ -76,7 +85,7 @@ export function evaluate(model: ModelWeights, seqs: readonly CopySequence[], abl
   return {
     copyAccuracy: correct / total,
     copyPredictions: total,
-    scores: { previousToken: div(prev, prevCount), induction: div(ind, indCount), entropy: div(ent, seqs.length) },
+    scores: { previousToken: div(prev, prevCount), duplicate: div(dup, indCount), induction: div(ind, indCount), entropy: div(ent, seqs.length) },
   };
 }
 

@@ -81,6 +81,7 @@ describe('engine forward pass (float64) against TensorFlow.js (float32, wasm)', 
     const w = worst(mine.data, ref, 1e-4 * scale, 1e-4);
     expect(w.ratio, `worst at flat index ${w.index}: engine ${w.a}, tf.js ${w.b}`).toBeLessThanOrEqual(1);
     expect(w.maxAbs / scale).toBeLessThan(1e-4);
+    console.log(`engine vs TF.js: max |Δlogit| ${w.maxAbs.toExponential(2)}, relative to max |logit| ${(w.maxAbs / scale).toExponential(2)}`);
     let argmaxDiffers = 0;
     for (let b = 0; b < seqs.length; b++) {
       for (let t = 0; t < T; t++) {
@@ -126,7 +127,8 @@ describe('KV-cache decoding', () => {
 describe('copy accuracy of the shipped weights', () => {
   it('is at least 0.8 on 1,000 held-out sequences (chance 1/26)', () => {
     const e = evaluate(model, copyBatch(HELD_OUT_SEED, 1000, model.manifest.task));
-    expect(e.copyPredictions).toBeGreaterThan(7000);
+    expect(e.copyPredictions).toBeGreaterThanOrEqual(1000 * (model.manifest.task.minSegment - 1));
     expect(e.copyAccuracy).toBeGreaterThanOrEqual(0.8);
+    console.log(`copy accuracy of the shipped weights: ${e.copyAccuracy} over ${e.copyPredictions} predictions`);
   });
 });

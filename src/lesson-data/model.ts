@@ -82,6 +82,15 @@ const favourite = (() => {
   }));
 })();
 
+/** A head's most distinctive measured behaviour, as a phrase for the lesson text. */
+function roleOf(prev: number, dup: number, ind: number, fav: { where: string; share: number }): string {
+  const best = Math.max(prev, dup, ind);
+  if (best >= 0.4 && best === ind) return `from a repeated letter it puts ${ind.toFixed(2)} of its weight on the letter after the earlier copy`;
+  if (best >= 0.4 && best === dup) return `from a repeated letter it puts ${dup.toFixed(2)} of its weight on that letter's earlier copy`;
+  if (best >= 0.4) return `it puts ${prev.toFixed(2)} of its weight on the previous position`;
+  return `in ${(100 * fav.share).toFixed(1)} % of rows its largest weight is on ${fav.where}`;
+}
+
 /** Heads as rows for the lesson tables: scores, entropy, accuracy with the head ablated. */
 export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => ({
   layer, head,
@@ -93,6 +102,8 @@ export const headRows = ablated.flatMap((row, layer) => row.map((acc, head) => (
   drop: ablationBase - acc,
   /** The key its rows most often weight highest (itself, the previous position or the first), and how often. */
   favourite: favourite[layer][head],
+  /** Its most distinctive measured behaviour, as a phrase. */
+  role: roleOf(scores.previousToken[layer][head], scores.duplicate[layer][head], scores.induction[layer][head], favourite[layer][head]),
 })));
 
 /** The head whose ablation costs the most copy accuracy. */

@@ -6,6 +6,7 @@ import { matchRoster } from '../roster';
 import { csvCell } from './csv';
 import type { ExerciseInfo, InstructorReport, LearnerReport, RosterEntry } from './schema';
 
+const looksLikeEmail = (s: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(s);
 const rows = (cells: (string | number)[][]) => cells.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 
 /** One graded learner with the roster entry it matched (null without a roster). */
@@ -50,7 +51,7 @@ export function moodleCsv(r: InstructorReport): string {
   const body = gradebookRows(r).map(({ learner, entry }) =>
     entry
       ? [entry.name || entry.learner, entry.email, entry.sisUserId || entry.studentId, ...scores(r.exercises, learner)]
-      : [learner!.learner, learner!.learner.includes('@') ? learner!.learner.trim() : '', learner!.learner.trim(), ...scores(r.exercises, learner)],
+      : [learner!.learner, looksLikeEmail(learner!.learner.trim()) ? learner!.learner.trim() : '', learner!.learner.trim(), ...scores(r.exercises, learner)],
   );
   return rows([header, ...body]);
 }

@@ -1,64 +1,78 @@
-// Simulates the Kubernetes Indexed Job of deploy/k8s/ on one machine: N "pods" (processes) run the container's
-// command, each with JOB_COMPLETION_INDEX set as the Job controller sets it, then the merge Job joins their reports.
-//   npm run simulate-indexed-job -- <submissions folder> --out <dir> [--pods N] [--jobs-per-pod J] [-- more grade options]
+// Simulates the Kubernetes Indexed Job of deploy/k8s/ on one machine: N "pods" (processes) run the container
+// command of deploy/k8s/grade-job.yaml — read from the manifest, so what is tested is what the cluster runs — each
+// with JOB_COMPLETION_INDEX set as the Job controller sets it; then the command of merge-job.yaml joins their reports.
+//   npm run simulate-indexed-job -- <submissions folder> --out <dir> [--pods N] [--jobs-per-pod J] [--secret-seed S]
 // Writes <dir>/shard-<i>/ per pod and <dir>/class/ (the merged class report); prints each pod's and the total time.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
 
-const BIN = fileURLToPath(new URL('../instructor/bin.mjs', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** The pod command of deploy/k8s/grade-job.yaml: the shard comes from the index the Job controller sets. */
-export const POD_COMMAND = 'exec "$NODE" "$BIN" "$INPUT" --out "$OUT/shard-$JOB_COMPLETION_INDEX" --shard "$JOB_COMPLETION_INDEX/$SHARDS" --jobs "$JOBS" --quiet "$@"';
+interface Container {
+  command: string[];
+  args: string[];
+}
 
-/** Runs one pod; resolves with its exit code and wall time. */
-function pod(index: number, env: Record<string, string>, extra: string[]): Promise<{ index: number; code: number; ms: number; stderr: string }> {
+/** The first container's shell command of a Job manifest in deploy/k8s/. */
+export function manifestCommand(file: string): string {
+  const job = yaml.load(readFileSync(join(ROOT, 'deploy', 'k8s', file), 'utf8')) as { spec: { template: { spec: { containers: Container[] } } } };
+  const c = job.spec.template.spec.containers[0];
+  if (c.command.join(' ') !== 'sh -c' || c.args.length !== 1) throw new Error(`${file}: expected command ["sh", "-c"] and one argument`);
+  return c.args[0];
+}
+
+/** Runs a manifest's command as a pod would (working directory = the image's /app), with `env`; resolves with exit code and time. */
+function runPod(command: string, env: Record<string, string>): Promise<{ code: number; ms: number; stderr: string }> {
   const t0 = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', POD_COMMAND, 'pod', ...extra], { env: { ...process.env, ...env, JOB_COMPLETION_INDEX: String(index) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  // `node` in the command must be this Node (22, like the image's), not whatever the PATH has first.
+  const PATH = `${dirname(process.execPath)}:${process.env.PATH ?? ''}`;
+  return new Promise((done) => {
+    const child = spawn('sh', ['-c', command], { cwd: ROOT, env: { ...process.env, PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ index, code: code ?? 1, ms: performance.now() - t0, stderr }));
+    child.on('close', (code) => done({ code: code ?? 1, ms: performance.now() - t0, stderr }));
   });
 }
 
-/** Runs N pods side by side, then the merge; returns the merge's exit code (0, or 1 when some file was rejected). */
-export async function simulate(input: string, out: string, pods: number, jobsPerPod: number, extra: string[] = [], say: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
-  const env = { NODE: process.execPath, BIN, INPUT: input, OUT: out, SHARDS: String(pods), JOBS: String(jobsPerPod) };
+/** Runs N pods side by side, then the merge; throws when a pod or the merge fails (Kubernetes would retry it). */
+export async function simulate(opts: { input: string; out: string; pods: number; jobsPerPod: number; secretSeed: string; roster?: string }, say: (s: string) => void = (s) => process.stdout.write(s)): Promise<{ podsMs: number[]; gradeMs: number; totalMs: number }> {
+  const out = resolve(opts.out);
+  const grade = manifestCommand('grade-job.yaml');
+  const env = { SUBMISSIONS: resolve(opts.input), OUT: out, SHARDS: String(opts.pods), JOBS: String(opts.jobsPerPod), SECRET_SEED: opts.secretSeed };
   const t0 = performance.now();
-  const results = await Promise.all(Array.from({ length: pods }, (_, i) => pod(i, env, extra)));
-  for (const r of results) {
-    say(`pod ${r.index}: exit ${r.code}, ${(r.ms / 1000).toFixed(1)} s\n`);
-    // Exit 1 only means some file of that shard was rejected; anything else is a failed pod, which Kubernetes would retry.
-    if (r.code > 1) throw new Error(`pod ${r.index} failed (exit ${r.code}): ${r.stderr.trim().split('\n').slice(-3).join(' / ')}`);
-  }
-  const gradedMs = performance.now() - t0;
-  const merge = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'merge', ...results.map((r) => join(out, `shard-${r.index}`)), '--out', join(out, 'class')], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('close', (code) => resolve(code ?? 1));
+  const pods = await Promise.all(Array.from({ length: opts.pods }, (_, i) => runPod(grade, { ...env, JOB_COMPLETION_INDEX: String(i) })));
+  pods.forEach((p, i) => {
+    say(`pod ${i}: exit ${p.code}, ${(p.ms / 1000).toFixed(1)} s\n`);
+    if (p.code !== 0) throw new Error(`pod ${i} failed (exit ${p.code}): ${p.stderr.trim().split('\n').slice(-3).join(' / ')}`);
   });
-  say(`all pods: ${(gradedMs / 1000).toFixed(1)} s; with merge: ${((performance.now() - t0) / 1000).toFixed(1)} s; class report in ${join(out, 'class')}\n`);
-  return merge;
+  const gradeMs = performance.now() - t0;
+  const merge = await runPod(manifestCommand('merge-job.yaml'), { OUT: out, ROSTER: opts.roster ? resolve(opts.roster) : join(out, 'no-roster.csv') });
+  if (merge.code !== 0) throw new Error(`merge failed (exit ${merge.code}): ${merge.stderr.trim()}`);
+  const totalMs = performance.now() - t0;
+  say(`all pods: ${(gradeMs / 1000).toFixed(1)} s; with merge: ${(totalMs / 1000).toFixed(1)} s; class report in ${join(out, 'class')}\n`);
+  return { podsMs: pods.map((p) => p.ms), gradeMs, totalMs };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
-  const dash = argv.indexOf('--');
-  const extra = dash >= 0 ? argv.slice(dash + 1) : [];
-  const own = dash >= 0 ? argv.slice(0, dash) : argv;
   const flag = (name: string, def: string) => {
-    const i = own.indexOf(name);
-    return i >= 0 && own[i + 1] ? own.splice(i, 2)[1] : def;
+    const i = argv.indexOf(name);
+    return i >= 0 && argv[i + 1] !== undefined ? argv.splice(i, 2)[1] : def;
   };
   const out = flag('--out', '');
   const pods = Number(flag('--pods', '2'));
-  const jobs = Number(flag('--jobs-per-pod', '1'));
-  if (!out || own.length !== 1 || !(pods >= 1) || !(jobs >= 1)) {
-    process.stderr.write('usage: npm run simulate-indexed-job -- <submissions folder> --out <dir> [--pods N] [--jobs-per-pod J] [-- more grade options]\n');
+  const jobsPerPod = Number(flag('--jobs-per-pod', '1'));
+  const secretSeed = flag('--secret-seed', 'simulated indexed job');
+  const roster = flag('--roster', '') || undefined;
+  if (!out || argv.length !== 1 || !(pods >= 1) || !(jobsPerPod >= 1)) {
+    process.stderr.write('usage: npm run simulate-indexed-job -- <submissions folder> --out <dir> [--pods N] [--jobs-per-pod J] [--secret-seed S] [--roster roster.csv]\n');
     process.exit(2);
   }
-  simulate(own[0], out, pods, jobs, extra).then((code) => process.exit(code), (e) => {
+  simulate({ input: argv[0], out, pods, jobsPerPod, secretSeed, roster }).then(() => process.exit(0), (e) => {
     process.stderr.write(`simulate-indexed-job: ${(e as Error).message}\n`);
-    process.exit(2);
+    process.exit(1);
   });
 }

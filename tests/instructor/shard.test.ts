@@ -8,7 +8,7 @@ import { runBatch } from '../../instructor/cli';
 import { mergeReports, MergeError } from '../../instructor/merge';
 import { parseReport, type InstructorReport } from '../../instructor/report/schema';
 import { parseShard, shardKeyOfLearner, shardOf } from '../../instructor/shard';
-import { simulate } from '../../scripts/simulate-indexed-job';
+import { manifestCommand, simulate } from '../../scripts/simulate-indexed-job';
 import { exerciseFiles, submission } from './corpus';
 
 const ex = exerciseFiles();
@@ -52,7 +52,7 @@ describe('simulated Indexed Job', () => {
     // The default per-call limit: a tighter one can time out under load in one run and not the other.
     const common = ['--secret-seed', 'shard-test'];
     expect(await runBatch([inDir, '--out', join(dir, 'whole'), '--jobs', '2', '--quiet', ...common], quiet)).toBe(1);
-    expect(await simulate(inDir, join(dir, 'job'), 2, 1, common, () => {})).toBe(1);
+    await simulate({ input: inDir, out: join(dir, 'job'), pods: 2, jobsPerPod: 1, secretSeed: 'shard-test' }, () => {});
     whole = read(join(dir, 'whole'));
     merged = read(join(dir, 'job', 'class'));
     shards = [0, 1].map((i) => read(join(dir, 'job', `shard-${i}`)));
@@ -79,6 +79,13 @@ describe('simulated Indexed Job', () => {
     expect(readdirSync(join(dir, 'job', 'class', 'results')).sort()).toEqual(results);
     for (const f of results) expect(readFileSync(join(dir, 'job', 'class', 'results', f), 'utf8')).toBe(readFileSync(join(dir, 'whole', 'results', f), 'utf8'));
     expect(readFileSync(join(dir, 'job', 'class', 'report.html'), 'utf8')).toContain(`${whole.overview.learners} learners graded`);
+  });
+
+  it('runs the commands of the Kubernetes manifests: an Indexed Job whose index picks the shard', () => {
+    const grade = manifestCommand('grade-job.yaml');
+    expect(grade).toMatch(/--shard "\$JOB_COMPLETION_INDEX\/\$SHARDS"/);
+    expect(readFileSync(new URL('../../deploy/k8s/grade-job.yaml', import.meta.url), 'utf8')).toMatch(/completionMode: Indexed/);
+    expect(manifestCommand('merge-job.yaml')).toMatch(/ merge "\$OUT"\/shard-\*/);
   });
 
   it('refuses an incomplete or doubled set of shards, naming what is wrong', () => {

@@ -7,7 +7,7 @@
 // Engine: V8 isolates (isolated-vm, installed by setup.sh for Node 22) when it loads and the process runs with
 // --no-node-snapshot; otherwise QuickJS (its WebAssembly is embedded in the bundle) in a worker thread with a 16 MB
 // stack (instructor/README.md, "deep native recursion").
-import { mkdirSync, readdirSync, readFileSync, lstatSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -194,9 +194,11 @@ async function main(): Promise<void> {
   const root = process.env.AUTOGRADER_ROOT || '/autograder';
   const out = join(root, 'results', 'results.json');
   const maxScore = assignmentExercises(config).reduce((s, e) => s + e.maxPoints, 0);
+  // Written whole, then renamed: whoever reads results.json (Gradescope after a kill) never sees half a file.
   const write = (r: GradescopeResults) => {
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, JSON.stringify(r, null, 1));
+    writeFileSync(`${out}.tmp`, JSON.stringify(r, null, 1));
+    renameSync(`${out}.tmp`, out);
   };
   write(failure('The autograder stopped before it finished (a time or memory limit of Gradescope); resubmit, and tell your instructor if it happens again.', maxScore, 0));
   let results: GradescopeResults;

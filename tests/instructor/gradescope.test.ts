@@ -3,10 +3,11 @@
 // node_modules: so the bundle must stand alone and falls back to the embedded QuickJS). Its results.json is
 // checked against a zod schema of Gradescope's specification for a correct, a partial, a hostile, a malformed
 // and a missing submission.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, rmSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { unzipSync, strFromU8 } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -62,9 +63,12 @@ const PATH = ['/usr/local/bin', '/usr/bin', '/bin'].join(':');
 const systemNode = spawnSync('node', ['--version'], { env: { PATH }, encoding: 'utf8' }).stdout.trim();
 
 /** Makes a Gradescope-like tree, puts `files` in submission/, runs run_autograder; returns results.json. */
-function runAutograder(name: string, files: Record<string, string>, metadata?: unknown): { results: Results; stdout: string } {
+function runAutograder(name: string, files: Record<string, string>, metadata?: unknown, setup?: { node22: boolean }): { results: Results; stdout: string } {
   const root = join(dir, name);
   mkdirSync(join(root, 'source'), { recursive: true });
+  // What setup.sh leaves on Gradescope: Node 22 first on PATH and isolated-vm in source/node_modules.
+  if (setup?.node22) symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(root, 'source', 'node_modules'));
+  const path = setup?.node22 ? `${dirname(process.execPath)}:${PATH}` : PATH;
   mkdirSync(join(root, 'submission'), { recursive: true });
   for (const [f, bytes] of Object.entries(zipFiles)) writeFileSync(join(root, 'source', f), bytes);
   // Gradescope copies run_autograder to /autograder and runs it from there.
@@ -72,7 +76,7 @@ function runAutograder(name: string, files: Record<string, string>, metadata?: u
   chmodSync(join(root, 'run_autograder'), 0o755);
   for (const [f, text] of Object.entries(files)) writeFileSync(join(root, 'submission', f), text);
   if (metadata) writeFileSync(join(root, 'submission_metadata.json'), JSON.stringify(metadata));
-  const r = spawnSync(join(root, 'run_autograder'), [], { cwd: root, env: { PATH, AUTOGRADER_ROOT: root, HOME: root }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(join(root, 'run_autograder'), [], { cwd: root, env: { PATH: path, AUTOGRADER_ROOT: root, HOME: root }, encoding: 'utf8', timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   const parsed = Ours.safeParse(JSON.parse(readFileSync(join(root, 'results', 'results.json'), 'utf8')));
   if (!parsed.success) throw new Error(`results.json does not follow the specification: ${JSON.stringify(parsed.error.issues[0])}`);
@@ -117,6 +121,16 @@ describe('Gradescope autograder', () => {
     expect(r.tests.some((t) => t.visibility === 'visible')).toBe(true);
   });
 
+  it('grades in V8 isolates where setup.sh installed Node 22 and isolated-vm, with the same score', () => {
+    const work = { [e1.id]: { code: e1.solution, c: e1.correctC }, [e2.id]: { code: e2.starter, c: e2.correctC } };
+    const fast = runAutograder('isolate', { 's.json': JSON.stringify(submission('ivy', work)) }, undefined, { node22: true }).results;
+    const slow = runAutograder('quickjs', { 's.json': JSON.stringify(submission('ivy', work)) }).results;
+    expect(fast.output).toContain('sandbox: V8 isolate');
+    expect(slow.output).toContain('sandbox: QuickJS');
+    expect(fast.score).toBe(slow.score);
+    expect(fast.tests.map((t) => [t.name, t.status, t.score])).toEqual(slow.tests.map((t) => [t.name, t.status, t.score]));
+  });
+
   it('grades a partial submission partially and explains the failures', () => {
     const { results: r } = runAutograder('partial', { 'a.json': JSON.stringify(submission('ben', { [e1.id]: { code: e1.solution, c: e1.correctC }, [e2.id]: { code: e2.starter, c: e2.wrongC } })) });
     expect(r.score).toBeGreaterThan(0);
@@ -138,6 +152,24 @@ describe('Gradescope autograder', () => {
     const quoted = r.tests.find((t) => t.output.includes('onerror'))!;
     expect(quoted.output).toMatch(/^````text\n[\s\S]*\n````$/);
   }, 60_000);
+
+  it('leaves a provisional results.json when killed mid-grading (e.g. by Gradescope\'s time limit)', async () => {
+    const { results: first } = runAutograder('killed', { 'k.json': JSON.stringify(submission('kim', { [e1.id]: { code: hostileCodes(e1.solution)['infinite-loop'] } })) });
+    expect(first.tests.length).toBeGreaterThan(0);
+    const root = join(dir, 'killed');
+    const out = join(root, 'results', 'results.json');
+    rmSync(out);
+    // Again, directly, killed as soon as the grader has written its first results.json: the endless loop keeps it
+    // busy for seconds after that.
+    const child = spawn('node', ['--no-node-snapshot', join(root, 'source', 'grader.mjs')], { env: { PATH, AUTOGRADER_ROOT: root }, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    for (let waited = 0; !existsSync(out) && waited < 60_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    const left = Ours.parse(JSON.parse(readFileSync(out, 'utf8')));
+    expect(left.score).toBe(0);
+    expect(left.output).toMatch(/stopped before it finished/);
+  }, 90_000);
 
   it('gives score 0 and one sentence for a malformed, a foreign or a missing submission', () => {
     for (const [name, files] of [

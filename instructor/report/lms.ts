@@ -27,7 +27,12 @@ function gradebookRows(r: InstructorReport): Row[] {
 /** An exercise's points for one learner; '' for a roster entry with no submission (the LMS then keeps its grade). */
 function scores(exercises: ExerciseInfo[], l: LearnerReport | null): (string | number)[] {
   if (!l) return [...exercises.map(() => ''), ''];
-  return [...exercises.map((ex) => l.exercises.find((e) => e.exerciseId === ex.id)?.result.total.points ?? 0), l.total.points];
+  // Free-text points given by hand (--manual) count in their exercise, as they do in the total.
+  const points = (id: string) => {
+    const e = l.exercises.find((x) => x.exerciseId === id);
+    return e ? Math.round((e.result.total.points + (e.manualPoints ?? 0)) * 100) / 100 : 0;
+  };
+  return [...exercises.map((ex) => points(ex.id)), l.total.points];
 }
 
 const itemTitle = (r: InstructorReport, ex: ExerciseInfo) => `${r.provenance.course.name} ${ex.id}: ${ex.title}`;

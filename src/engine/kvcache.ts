@@ -162,10 +162,10 @@ export function tiledOnChipBytes(blockQ: number, blockK: number, headDim: number
   return (2 * blockQ * headDim + 2 * blockK * headDim + blockQ * blockK + 2 * blockQ) * bytesPerElement;
 }
 
-/** The largest power-of-two square tile (B_q = B_k) whose working set fits in onChipBytes; 0 if not even 1 fits. */
-export function largestTile(onChipBytes: number, headDim: number, bytesPerElement: number): number {
+/** The largest square tile (B_q = B_k, a multiple of `multiple`, as tensor cores want) whose working set fits in onChipBytes; 0 if none fits. */
+export function largestTile(onChipBytes: number, headDim: number, bytesPerElement: number, multiple = 16): number {
   let b = 0;
-  for (let t = 1; tiledOnChipBytes(t, t, headDim, bytesPerElement) <= onChipBytes; t *= 2) b = t;
+  for (let t = multiple; tiledOnChipBytes(t, t, headDim, bytesPerElement) <= onChipBytes; t += multiple) b = t;
   return b;
 }
 

@@ -60,6 +60,18 @@ export const paddedWeightsB1 = pw;
 // A leaky mask: off by one (query i also sees key i + 1).
 export const leakyMask = tensor([T72, T72], Array.from({ length: T72 * T72 }, (_, n) => (n % T72 <= Math.floor(n / T72) + 1 ? 1 : 0)));
 export const leakyUpperMax = Math.max(...rowsOf(attention(q72, k72, v72, { mask: leakyMask }).weights).flatMap((r, i) => r.filter((_, j) => j > i)));
+/** A finite "mask": −20 added to future scores instead of −∞. Future weights are tiny but not zero. */
+export const finiteBias = -20;
+const biasRows = rowsOf(
+  attention(q72, k72, v72, { bias: tensor([T72, T72], Array.from({ length: T72 * T72 }, (_, n) => (n % T72 > Math.floor(n / T72) ? finiteBias : 0))) }).weights,
+  0,
+  0,
+);
+export const finiteBiasFutureMax = Math.max(...biasRows.flatMap((r, i) => r.filter((_, j) => j > i)));
+/** The mask applied after softmax: future weights zeroed in the unmasked weights. They are exactly 0, and the rows lose mass. */
+const afterRows = rowsOf(attention(q72, k72, v72).weights, 0, 0).map((r, i) => r.map((w, j) => (j > i ? 0 : w)));
+export const maskAfterFutureMax = Math.max(...afterRows.flatMap((r, i) => r.filter((_, j) => j > i)));
+export const maskAfterMinRowSum = Math.min(...afterRows.map((r) => r.reduce((a, b) => a + b, 0)));
 export const perturbFrom = 3;
 const future = Array.from({ length: T72 - perturbFrom }, (_, n) => perturbFrom + n);
 const probe = (opts: { causal?: boolean; mask?: Tensor }) =>

@@ -128,6 +128,11 @@ export const decodeNoCache = attentionCost({ ...costBase, phase: 'decode', kvHea
 export const decodeGQA = attentionCost({ ...costBase, phase: 'decode', kvHeads: gqaKvHeads, seqLen: 4096, cache: true });
 export const decodeBatch32 = attentionCost({ ...costBase, phase: 'decode', kvHeads: 32, seqLen: 4096, cache: true, batch: decodeBatch });
 export const prefillPerToken = prefill.flops / 4096;
+/** The same prefill with a tiled kernel: 128×128 tiles in 192 KiB of on-chip memory, K and V read once per query tile. */
+export const tiledPrefill = {
+  tile: 128,
+  cost: attentionCost({ ...costBase, phase: 'prefill', kvHeads: 32, seqLen: 4096, cache: true, kernel: { kind: 'tiled', onChipBytes: 192 * 1024, blockQ: 128, blockK: 128 } }),
+};
 export const shapes53: ShapeRow[] = [
   row('Q_{\\text{prefill}}', String.raw`B \times H \times T \times d_h`, 'every prompt position at once: QKᵀ is a matrix–matrix product'),
   row('S_{\\text{prefill}}', String.raw`B \times H \times T \times T`, 'all causal scores of the prompt'),

@@ -279,6 +279,6 @@ export const needle = lengths65.map((T) => {
 });
 export const shapes65: ShapeRow[] = [
   row('a_{T,0}', '\\text{scalar}', 'weight the last query puts on an early, relevant key'),
-  row('\\text{KV cache}', String.raw`2 \cdot L \cdot B \cdot T \cdot h_{kv} \cdot d_h`, 'grows linearly with T'),
-  row('\\text{prefill FLOPs}', String.raw`4 \cdot B \cdot h \cdot T^2 \cdot d_h \cdot L`, 'grows quadratically with T'),
+  row('\\text{KV cache}', String.raw`2 \cdot L \cdot B \cdot T \cdot H_{kv} \cdot d_h`, 'grows linearly with T'),
+  row('\\text{prefill FLOPs}', String.raw`4 \cdot B \cdot H \cdot T^2 \cdot d_h \cdot L`, 'grows quadratically with T'),
 ];

@@ -142,8 +142,8 @@ export const pairChange = relChange([0, 1]);
 export const ln74 = Math.log(mha.T);
 export const shapes74: ShapeRow[] = [
   row('O^{(h)}', String.raw`B \times T \times d_v`, 'head h output before W_O: the thing set to zero'),
-  row('\\operatorname{concat}_h O^{(h)}', String.raw`B \times T \times h\,d_v`, 'merged heads with one block zeroed'),
-  row('W_O', String.raw`h\,d_v \times d_{\text{model}}`, 'rows h·d_v … (h+1)·d_v − 1 belong to head h'),
+  row('\\operatorname{concat}_h O^{(h)}', String.raw`B \times T \times H\,d_v`, 'merged heads with one block zeroed'),
+  row('W_O', String.raw`H\,d_v \times d_{\text{model}}`, 'rows h·d_v … (h+1)·d_v − 1 belong to head h'),
   row('\\|\\Delta Y\\| / \\|Y\\|', '\\text{scalar}', 'relative change of the layer output'),
 ];
 

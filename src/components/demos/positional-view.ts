@@ -91,7 +91,7 @@ export function renderAlibi(s: AlibiState): string {
     .join('');
   const bars = (w: number[], cls: string) =>
     w.map((x, j) => `<span class="pos-bar ${cls}" style="height:${(100 * x).toFixed(1)}%" title="key ${j}: ${f(x)}"></span>`).join('');
-  return `<p class="pos-slopes">Slopes for h = ${s.heads}: <span data-slopes="${r.slopes.join(',')}">${r.slopes.map((m, i) => (i === r.head ? `<strong>${f(m, 5)}</strong>` : f(m, 5))).join(', ')}</span></p>
+  return `<p class="pos-slopes">Slopes for H = ${s.heads}: <span data-slopes="${r.slopes.join(',')}">${r.slopes.map((m, i) => (i === r.head ? `<strong>${f(m, 5)}</strong>` : f(m, 5))).join(', ')}</span></p>
 <div class="pos-scroll"><table class="pos-grid" data-head="${r.head}" data-slope="${r.slopes[r.head]}"><caption>Bias −m·(i − j) of head ${r.head} (m = ${f(r.slopes[r.head], 5)}); rows are queries i, columns keys j; future keys are masked.</caption>
 <thead><tr><th></th>${Array.from({ length: POS_T }, (_, j) => `<th scope="col">${j}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table></div>
 <div class="pos-weights"><div><div class="pos-sub">Last query, content scores only</div><div class="pos-bars" data-weights="plain" data-values="${r.plain.join(',')}">${bars(r.plain, 'pos-bar--plain')}</div></div>

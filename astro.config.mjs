@@ -30,9 +30,11 @@ export default defineConfig({
       customCss: ['katex/dist/katex.min.css', './src/styles/course.css'],
       components: {
         Footer: './src/chrome/Footer.astro',
+        PageTitle: './src/chrome/PageTitle.astro',
       },
       sidebar: [
         { label: 'Course home', link: '/' },
+        { label: 'Notation and glossary', link: '/notation/' },
         {
           label: 'Lessons',
           items: lessons.map((l) => ({ label: `${l.part}. ${l.title}`, link: l.href })),

@@ -130,7 +130,7 @@ export const shapes34: ShapeRow[] = [
   row('S', String.raw`T_q \times T_k`, 'logits before the temperature'),
   row(String.raw`\tau`, String.raw`\text{scalar} > 0`, 'temperature: < 1 sharpens, > 1 flattens'),
   row(String.raw`\operatorname{softmax}(S/\tau)`, String.raw`T_q \times T_k`, 'weights at temperature τ'),
-  row(String.raw`q \cdot k`, String.raw`\text{scalar}`, 'variance d_k for unit-variance entries, so τ = √d_k restores variance 1'),
+  row(String.raw`q \cdot k`, String.raw`\text{scalar}`, 'variance $d_k$ for unit-variance entries, so $\\tau = \\sqrt{d_k}$ restores variance 1'),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ export const shapes61: ShapeRow[] = [
   row('Q,\\;K,\\;V', String.raw`B \times H \times T \times d_h`, 'linear in T'),
   row('S = QK^\\top/\\sqrt{d_k}', String.raw`B \times H \times T \times T`, 'one logit per (query, key) pair: quadratic in T'),
   row('A = \\operatorname{softmax}_{\\text{row}}(S)', String.raw`B \times H \times T \times T`, 'same size again'),
-  row('O = AV', String.raw`B \times H \times T \times d_h`, 'linear in T; costs 2·T²·d_h FLOPs per head to compute'),
+  row('O = AV', String.raw`B \times H \times T \times d_h`, 'linear in $T$; costs $2T^2 d_h$ FLOPs per head to compute'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -248,9 +248,9 @@ export const windowExactUpTo = windowDiffPerPos.findIndex((x) => x > 0);
 export const windowDemo = { T: 8, w: 3 };
 export const windowMaskRows = rowsOf({ shape: [1, 1, windowDemo.T, windowDemo.T], data: slidingWindowMask(windowDemo.T, windowDemo.T, windowDemo.w).data });
 export const shapes64: ShapeRow[] = [
-  row('M_{\\text{window}}', String.raw`T \times T`, 'keep j with i − w < j ≤ i: the query and the w − 1 keys before it'),
+  row('M_{\\text{window}}', String.raw`T \times T`, 'keep $j$ with $i - w < j \\le i$: the query and the $w - 1$ keys before it'),
   row('M_{\\text{block}}', String.raw`T \times T`, 'keep pairs in the same block (and j ≤ i)'),
-  row('\\text{visible pairs}', '\\text{scalar}', 'about T·w instead of T(T+1)/2'),
+  row('\\text{visible pairs}', '\\text{scalar}', 'about $Tw$ instead of $T(T+1)/2$'),
   row('O_{\\text{sparse}} - O_{\\text{full}}', String.raw`B \times H \times T \times d_h`, 'nonzero wherever a hidden key carried weight: an approximation'),
 ];
 

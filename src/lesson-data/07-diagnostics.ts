@@ -113,7 +113,7 @@ export const heads73 = [
   return { ...h, mean: headEntropy(r.weights).data[0], min: Math.min(...ent), max: Math.max(...ent), maxWeight: Math.max(...r.weights.data) };
 });
 export const shapes73: ShapeRow[] = [
-  row('H_i = -\\sum_j A_{ij}\\ln A_{ij}', String.raw`B \times H \times T_q`, 'one entropy per query row'),
+  row('\\mathcal{H}_i = -\\sum_j A_{ij}\\ln A_{ij}', String.raw`B \times H \times T_q`, 'one entropy per query row'),
   row('\\bar H_h', 'H', 'mean row entropy per head: the dashboard value'),
   row('\\ln(\\#\\text{visible keys})', '\\text{scalar}', 'the ceiling: uniform attention'),
 ];

@@ -111,7 +111,7 @@ export const shapes33: ShapeRow[] = [
   row('A', String.raw`B \times H \times T_q \times T_k`, 'attention weights'),
   row(String.raw`\mathcal{H}_i = -\sum_j A_{ij}\ln A_{ij}`, String.raw`B \times H \times T_q`, 'one entropy per query row (nats)'),
   row(String.raw`\bar H_h`, String.raw`H`, 'mean row entropy of each head: a dashboard number'),
-  row(String.raw`e^{H_i}`, String.raw`B \times H \times T_q`, 'effective number of keys the row spreads over'),
+  row(String.raw`e^{\mathcal{H}_i}`, String.raw`B \times H \times T_q`, 'effective number of keys the row spreads over'),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ export interface Evaluation {
   returned: boolean;
   verdict: Verdict | null;
   alloc: { peakElements: number; peakWhat: string } | null;
+  /** For a throw: the line of the learner's file that threw, when known. */
+  line?: number;
 }
 
 /**
@@ -29,7 +31,9 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
     case 'missing':
       return { ...none, status: 'error', message: outcome.message };
     case 'throw':
-      return { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message}` };
+      return outcome.line === undefined
+        ? { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message}` }
+        : { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message} (line ${outcome.line} of your file)`, line: outcome.line };
     case 'crash':
       return { ...none, status: 'error', message: `the run of ${c.fn}() was ended: ${outcome.message}` };
     case 'return':

@@ -72,6 +72,8 @@ export const TestResult = z.object({
   inputs: z.record(z.string(), Excerpt).optional(),
   /** Failing tests: runnable TypeScript that makes the reported call ("copy as code"); absent when too large. */
   call: z.string().optional(),
+  /** When the learner's code threw: the line of the learner's file that threw (a runner can quote it). */
+  line: z.number().int().positive().optional(),
 });
 export type TestResult = z.infer<typeof TestResult>;
 

@@ -146,6 +146,7 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost): Pr
       alloc: ev.alloc,
       durationMs: now() - t0,
       ...(ev.status === 'pass' ? {} : { matches, inputs: inputsExcerpt(c), ...(call !== null ? { call } : {}) }),
+      ...(ev.line !== undefined ? { line: ev.line } : {}),
     };
   } catch (e) {
     return {

@@ -101,12 +101,16 @@ function rowWithNormalisedEntropy(k: number, h: number, Tk: number): number[] {
   return row((lo + hi) / 2);
 }
 
+let nearRows: number[][] | null = null;
+
 /** Rows 0.01 either side of both thresholds for k = 2, 3 and 4 visible keys, and a row whose third weight is 1e-30 (it still counts in k). */
 function nearThresholds(): number[][] {
+  if (nearRows) return nearRows.map((r) => r.slice()); // the bisections cost ~1000 engine calls: made once
   const rows: number[][] = [];
   for (const k of [2, 3, 4]) for (const h of [SHARP_AT_MOST - 0.01, SHARP_AT_MOST + 0.01, DIFFUSE_AT_LEAST - 0.01, DIFFUSE_AT_LEAST + 0.01]) rows.push(rowWithNormalisedEntropy(k, h, 5));
   rows.push([0.5, 0.5 - 1e-30, 1e-30, 0, 0]);
-  return rows;
+  nearRows = rows;
+  return rows.map((r) => r.slice());
 }
 
 type Dims = { Tq: number; Tk: number };

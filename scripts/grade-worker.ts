@@ -1,7 +1,7 @@
 // Sandbox side of the CLI: loads one learner file in a worker thread and executes calls sent by the grader.
 // Learner code runs only here; the grader (main thread) sees plain data and can terminate this worker at any time.
 import { parentPort, workerData } from 'node:worker_threads';
-import { executeCall, thrownMessage, type LearnerModule } from '../graders/lib/host';
+import { executeCall, thrownMessage, type CallOptions, type LearnerModule } from '../graders/lib/host';
 import { loadLearner } from '../graders/lib/learner-module';
 
 /** Messages the grader sends. */
@@ -9,7 +9,7 @@ export interface CallRequest {
   id: number;
   fn: string;
   args: unknown[];
-  options?: { probeAlloc?: boolean };
+  options?: CallOptions;
 }
 
 const port = parentPort!;

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { getGrader, graders } from '../graders/index';
-import { assemble, gradeConcept, runTest, type Answers, type GradeResult, type TestResult } from '../graders/lib/index';
+import { assemble, gradeConcept, listTests, runTest, type Answers, type GradeResult, type TestResult } from '../graders/lib/index';
 import { createWorkerHost } from './worker-host';
 
 /** Parsed command line. Batch mode (files or folders with --out) will extend this. */
@@ -71,7 +71,16 @@ export async function gradeFile(exerciseId: string, file: string, opts: { seed: 
   const host = createWorkerHost(source, basename(file), { timeoutMs: opts.timeoutMs ?? grader.meta.timeLimitMs ?? 3000 });
   try {
     const results: TestResult[] = [];
-    for (const t of grader.tests(opts.seed)) results.push(await runTest(grader, t, host));
+    const loadError = await host.loadError();
+    if (loadError !== null) {
+      // Nothing can run: every test reports the one load error, with no calls, shrinking or diagnosis.
+      const message = `your file could not be loaded: ${loadError}`;
+      for (const t of listTests(grader, opts.seed)) {
+        results.push({ ...t, status: 'error', message, expected: null, actual: null, worst: null, leaks: [], diagnosis: null, shrunk: null, alloc: null, durationMs: 0 });
+      }
+    } else {
+      for (const t of grader.tests(opts.seed)) results.push(await runTest(grader, t, host));
+    }
     results.push(gradeConcept(grader, opts.answers));
     return assemble(grader, opts.seed, results, opts.answers);
   } finally {
@@ -81,23 +90,79 @@ export async function gradeFile(exerciseId: string, file: string, opts: { seed: 
 
 const mark = { pass: '✓', fail: '✗', error: '!', timeout: '⏱' } as const;
 
-/** The readable report. */
-export function formatReport(r: GradeResult, title: string, file: string): string {
+/** One line of at most `max` characters. */
+const clip = (text: string, max = 160) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The learner's line `n` (1-based) of `source`, trimmed, or null. */
+function sourceLine(source: string | undefined, n: number): string | null {
+  const line = source?.split(/\r?\n/)[n - 1];
+  return line === undefined ? null : clip(line.trim(), 120);
+}
+
+/** A load error as one "file:line:column: reason" line plus the quoted line with a caret, when the position is known. */
+function loadErrorLines(message: string, source: string | undefined): string[] {
+  const m = /^your file could not be loaded: (?:\w*Error: )?(.*)$/.exec(message);
+  const text = m ? m[1] : message;
+  const at = /^[^:\n]+:(\d+):(\d+): /.exec(text);
+  const out = [`Your file could not be loaded: ${text}`];
+  if (at && source !== undefined) {
+    const line = source.split(/\r?\n/)[Number(at[1]) - 1];
+    if (line !== undefined) out.push(`  ${line}`, `  ${' '.repeat(Math.max(0, Number(at[2]) - 1))}^`);
+  }
+  return out;
+}
+
+/** The details under a failing test: the learner's line that threw, the inputs, expected vs actual, the call as code (once per distinct call). */
+function failureLines(t: TestResult, source: string | undefined, calls: Map<string, string>): string[] {
+  const out: string[] = [];
+  const pad = '      ';
+  if (t.line !== undefined) {
+    const quoted = sourceLine(source, t.line);
+    if (quoted !== null) out.push(`${pad}line ${t.line}: ${quoted}`);
+  }
+  if (t.inputs) {
+    const shown = Object.entries(t.inputs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(', ');
+    out.push(`${pad}inputs: ${clip(shown, 300)}`);
+  }
+  if (t.status === 'fail' && !t.worst && t.expected !== null) {
+    out.push(`${pad}expected ${clip(JSON.stringify(t.expected))}`, `${pad}got      ${clip(JSON.stringify(t.actual))}`);
+  }
+  if (t.call) {
+    const seen = calls.get(t.call);
+    if (seen) out.push(`${pad}(the same call as ${seen})`);
+    else {
+      calls.set(t.call, t.id);
+      out.push(`${pad}copy as code:`, ...t.call.split('\n').map((l) => `${pad}  ${clip(l, 400)}`));
+    }
+  }
+  return out;
+}
+
+/** The readable report; `source` (the learner's file) lets it quote the line that failed. */
+export function formatReport(r: GradeResult, title: string, file: string, source?: string): string {
   const lines = [`Exercise ${r.exerciseId} — ${title}`, `file ${file}, seed ${r.seed}, grader ${r.graderVersion}`, ''];
+  const loadError = r.tests.find((t) => t.message.startsWith('your file could not be loaded: '));
+  if (loadError) lines.push(...loadErrorLines(loadError.message, source), '');
   const names = { a: 'shapes', b: 'numbers', c: 'consequence for LLMs' } as const;
+  const calls = new Map<string, string>();
   for (const p of ['a', 'b', 'c'] as const) {
     const s = r.parts[p];
     lines.push(`Part (${p}) ${names[p]}: ${s.points}/${s.maxPoints} points, ${s.passed}/${s.total} tests pass`);
     for (const t of r.tests.filter((x) => x.part === p)) {
       lines.push(`  ${mark[t.status]} ${t.title}${t.seed !== null ? ` [seed ${t.seed}]` : ''}`);
-      if (t.status !== 'pass') {
+      if (t.status !== 'pass' && !(loadError && t.message === loadError.message)) {
         lines.push(`      ${t.message}`);
         if (t.diagnosis) lines.push(`      → ${t.diagnosis.message}`);
+        lines.push(...failureLines(t, source, calls));
       }
     }
     lines.push('');
   }
-  if (r.diagnoses.length) lines.push(`Recognised mistakes: ${r.diagnoses.map((d) => `${d.mistake} (${d.count}×, see ${d.section})`).join(', ')}`);
+  if (r.diagnoses.length) {
+    const sentence = (name: string) => r.tests.find((t) => t.diagnosis?.mistake === name)?.diagnosis?.message ?? name;
+    lines.push('Recognised mistakes:', ...r.diagnoses.map((d) => `  ${sentence(d.mistake)} (${d.count} test${d.count === 1 ? '' : 's'})`));
+  }
+  for (const u of r.undiagnosed ?? []) lines.push(clip(u.message, 400));
   lines.push(`Total: ${r.total.points}/${r.total.maxPoints}${r.allPassed ? ' — all tests pass' : ''}`);
   return lines.join('\n');
 }
@@ -120,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
     const answers: Answers = { c: args.answerC, freeText: args.freeText };
     const r = await gradeFile(args.exercise, args.files[0], { seed: args.seed, answers, timeoutMs: args.timeoutMs });
     const g = getGrader(args.exercise)!;
-    process.stdout.write((args.json ? JSON.stringify(r, null, 2) : formatReport(r, g.meta.title, args.files[0])) + '\n');
+    process.stdout.write((args.json ? JSON.stringify(r, null, 2) : formatReport(r, g.meta.title, args.files[0], readFileSync(args.files[0], 'utf8'))) + '\n');
     return exitCode(r);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -2,7 +2,7 @@
 import { compare, type Verdict } from './compare';
 import type { Case } from './define';
 import type { CallOutcome } from './host';
-import { describe, isUnsupported } from './plain';
+import { describe, fmt, isUnsupported } from './plain';
 import type { TestStatus } from './result';
 
 /** The judged outcome of one case. */
@@ -15,6 +15,8 @@ export interface Evaluation {
   returned: boolean;
   verdict: Verdict | null;
   alloc: { peakElements: number; peakWhat: string } | null;
+  /** For a throw: the line of the learner's file that threw, when known. */
+  line?: number;
 }
 
 /**
@@ -29,7 +31,9 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
     case 'missing':
       return { ...none, status: 'error', message: outcome.message };
     case 'throw':
-      return { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message}` };
+      return outcome.line === undefined
+        ? { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message}` }
+        : { ...none, status: 'error', message: `${c.fn}() threw ${outcome.message} (line ${outcome.line} of your file)`, line: outcome.line };
     case 'crash':
       return { ...none, status: 'error', message: `the run of ${c.fn}() was ended: ${outcome.message}` };
     case 'return':
@@ -51,5 +55,43 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
   if (!verdict.pass) return { status: 'fail', message: verdict.message, value, returned: true, verdict, alloc };
   const extra = c.extra ? c.extra(value, alloc) : null;
   if (extra) return { status: 'fail', message: extra, value, returned: true, verdict, alloc };
+  const changed = changedInput(c, outcome.args);
+  if (changed) return { status: 'fail', message: changed, value, returned: true, verdict, alloc };
   return { status: 'pass', message: '', value, returned: true, verdict, alloc };
+}
+
+/** The first place where `after` differs from `before` (exact, NaN = NaN), as an index path, or null. */
+function firstChange(before: unknown, after: unknown, path: number[] = []): number[] | null {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) return path;
+    for (let i = 0; i < before.length; i++) {
+      const d = firstChange(before[i], after[i], [...path, i]);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (typeof before === 'number' && typeof after === 'number') return Object.is(before, after) || before === after ? null : path;
+  if (before && after && typeof before === 'object' && typeof after === 'object') {
+    return JSON.stringify(before) === JSON.stringify(after) ? null : path;
+  }
+  return Object.is(before, after) ? null : path;
+}
+
+/**
+ * For a case whose statement makes arguments read-only: a message naming the first argument the call changed and
+ * where, or null. A host that does not report arguments (an older runner) cannot be checked here.
+ */
+export function changedInput(c: Case, after: unknown[] | undefined): string | null {
+  if (!c.readOnly || !after) return null;
+  for (let a = 0; a < c.readOnly.length; a++) {
+    const name = c.readOnly[a];
+    if (!name) continue;
+    const at = firstChange(c.args[a], after[a]);
+    if (!at) continue;
+    const get = (x: unknown) => at.reduce<unknown>((v, i) => (Array.isArray(v) ? v[i] : undefined), x);
+    const where = at.length ? `${name}${at.map((i) => `[${i}]`).join('')}` : name;
+    const what = at.length && typeof get(c.args[a]) === 'number' ? ` (was ${fmt(get(c.args[a]))}, now ${fmt(get(after[a]))})` : '';
+    return `${c.fn}() changed its argument ${where} in place${what}; the statement says ${c.fn}() must not change its inputs`;
+  }
+  return null;
 }

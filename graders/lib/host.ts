@@ -4,6 +4,7 @@
 // and owns the time limit. Results come back as plain data, so comparison never runs in the learner's realm.
 import { toPlain, clonePlain } from './plain';
 import { withAllocProbe, type AllocReport } from './alloc-probe';
+import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from './learner-source';
 
 /** The exports of a learner's file, as loaded by a runner. */
 export type LearnerModule = Record<string, unknown>;
@@ -17,12 +18,14 @@ export interface CallOptions {
    * sandbox), so the defensive copy and `$fn` revival — an interpreted walk over every number — are skipped.
    */
   freshArgs?: boolean;
+  /** Send back the arguments as they are after the call, so the grader can tell whether the learner changed them. */
+  reportArgs?: boolean;
 }
 
 /** What happened when the learner's function was called. */
 export type CallOutcome =
-  | { kind: 'return'; value: unknown; alloc?: AllocReport }
-  | { kind: 'throw'; message: string }
+  | { kind: 'return'; value: unknown; alloc?: AllocReport; /** With `reportArgs`: the arguments after the call. */ args?: unknown[] }
+  | { kind: 'throw'; message: string; /** Line in the learner's file where it was thrown, when the stack shows it. */ line?: number }
   | { kind: 'missing'; message: string }
   | { kind: 'timeout'; ms: number }
   | { kind: 'crash'; message: string };
@@ -101,16 +104,30 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
     };
   }
   const callArgs = options.freshArgs ? args : (revive(clonePlain(args)) as unknown[]);
+  const after = (): { args?: unknown[] } => (options.reportArgs ? { args: toPlain(callArgs) as unknown[] } : {});
   try {
     if (options.probeAlloc) {
       const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...callArgs));
-      return { kind: 'return', value: toPlain(value), alloc };
+      return { kind: 'return', value: toPlain(value), alloc, ...after() };
     }
     const value = (f as (...a: unknown[]) => unknown)(...callArgs);
-    return { kind: 'return', value: toPlain(value) };
+    return { kind: 'return', value: toPlain(value), ...after() };
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'throw', message: 'RangeError: maximum call stack size exceeded (runaway recursion?)' };
-    return { kind: 'throw', message: thrownMessage(e) };
+    const line = learnerLine(e);
+    return { kind: 'throw', message: thrownMessage(e), ...(line !== null ? { line } : {}) };
+  }
+}
+
+/** The learner's line of the innermost stack frame in learner code (see `evaluateLearner`), or null. */
+export function learnerLine(e: unknown): number | null {
+  try {
+    const stack = e instanceof Error && typeof e.stack === 'string' ? e.stack : '';
+    const m = new RegExp(`${LEARNER_SOURCE_URL}:(\\d+):\\d+`).exec(stack);
+    const line = m ? Number(m[1]) - LEARNER_LINE_OFFSET : null;
+    return line !== null && line >= 1 ? line : null;
+  } catch {
+    return null; // a hostile getter on the error
   }
 }
 

@@ -2,13 +2,26 @@
 // sucrase only strips types and rewrites `export` — it does not check types (the editor does that).
 import { transform } from 'sucrase';
 import type { LearnerModule } from './host';
+import { LEARNER_SOURCE_URL } from './learner-source';
 
-/** TypeScript source → CommonJS-style JavaScript with `exports.name = …`; throws with a readable message on syntax errors. */
+/** A syntax error in the learner's file, with its position: the message reads "answer.ts:3:12: Unexpected token". */
+export class LearnerSyntaxError extends Error {
+  override name = 'SyntaxError';
+  constructor(readonly fileName: string, readonly line: number | null, readonly column: number | null, readonly reason: string) {
+    super(line === null ? `${fileName}: ${reason}` : `${fileName}:${line}:${column}: ${reason}`);
+  }
+}
+
+/** TypeScript source → CommonJS-style JavaScript with `exports.name = …` on the same lines; throws LearnerSyntaxError. */
 export function transpileLearner(source: string, fileName = 'answer.ts'): string {
   try {
     return transform(source, { transforms: ['typescript', 'imports'], filePath: fileName, disableESTransforms: true }).code;
   } catch (e) {
-    throw new Error(`${fileName} could not be read as TypeScript: ${e instanceof Error ? e.message : String(e)}`);
+    // sucrase: "Error transforming answer.ts: Unexpected token (3:12)", line and column from 1 — keep those and the reason.
+    const raw = e instanceof Error ? e.message : String(e);
+    const at = /\((\d+):(\d+)\)\s*$/.exec(raw);
+    const reason = raw.replace(/^Error transforming [^:]*:\s*/, '').replace(/\s*\(\d+:\d+\)\s*$/, '');
+    throw new LearnerSyntaxError(fileName, at ? Number(at[1]) : null, at ? Number(at[2]) : null, reason);
   }
 }
 
@@ -23,7 +36,8 @@ export function evaluateLearner(js: string): LearnerModule {
     throw new Error(`imports are not available in exercises (tried to import "${name}"); keep everything in one file`);
   };
   // The Function constructor gives the code its own scope with only these three names plus the realm's globals.
-  const run = new Function('exports', 'module', 'require', `"use strict";\n${js}`) as (e: unknown, m: unknown, r: unknown) => void;
+  // sucrase keeps line numbers, so a stack frame "learner-code:L:C" is line L − LEARNER_LINE_OFFSET of the learner's file.
+  const run = new Function('exports', 'module', 'require', `"use strict";\n${js}\n//# sourceURL=${LEARNER_SOURCE_URL}`) as (e: unknown, m: unknown, r: unknown) => void;
   run(exports, module, require);
   return module.exports;
 }

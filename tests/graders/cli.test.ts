@@ -27,7 +27,7 @@ describe('npm run grade', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('Exercise 01 — Scaled dot-product attention');
-    expect(r.out).toMatch(/Part \(b\) numbers: 5\/5 points, 27\/27 tests pass/);
+    expect(r.out).toMatch(/Part \(b\) numbers: 5\/5 points, 33\/33 tests pass/);
     expect(r.out).toContain('Total: 10/10 — all tests pass');
   });
 
@@ -57,12 +57,31 @@ describe('npm run grade', () => {
     expect(byId['b.output.random-1'].status).toBe('fail'); // graded after the restarts
   });
 
-  it('reports a file that does not compile, exit 1', () => {
-    const r = grade('--exercise', '01', file('broken.ts', 'export function shapes( {'), '--json');
-    expect(r.code).toBe(1);
-    const t = JSON.parse(r.out).tests[0];
+  it('reports a file that does not compile once, as file:line:column with the line quoted, exit 1', () => {
+    const broken = file('broken.ts', 'export function shapes(Tq: number) {\n  return { Q: [Tq, };\n}\n');
+    const json = grade('--exercise', '01', broken, '--json');
+    expect(json.code).toBe(1);
+    const t = JSON.parse(json.out).tests[0];
     expect(t.status).toBe('error');
-    expect(t.message).toMatch(/could not be loaded: .*could not be read as TypeScript/);
+    expect(t.message).toBe('your file could not be loaded: SyntaxError: broken.ts:2:20: Unexpected token');
+    const text = grade('--exercise', '01', broken).out;
+    expect(text.match(/broken\.ts:2:20/g)).toHaveLength(1);
+    expect(text).toContain('Your file could not be loaded: broken.ts:2:20: Unexpected token\n    return { Q: [Tq, };\n');
+    expect(text).not.toMatch(/grade-worker|learner-module|sucrase|node_modules/);
+  });
+
+  it('quotes the line of the learner file that threw, and shows the inputs and a runnable call for a failing test', () => {
+    const thrower = file('thrower.ts', [
+      'export function shapes(Tq: number, Tk: number, dK: number, dV: number) {',
+      '  const sizes = { Q: [Tq, dK] } as any;',
+      '  return sizes.S.length;',
+      '}',
+    ].join('\n'));
+    const text = grade('--exercise', '01', thrower).out;
+    expect(text).toContain("shapes() threw TypeError: Cannot read properties of undefined (reading 'length') (line 3 of your file)");
+    expect(text).toContain('      line 3: return sizes.S.length;');
+    expect(text).toContain('      inputs: Tq = 2, Tk = 2, dK = 2, dV = 2');
+    expect(text).toContain('      copy as code:\n        const Tq = 2;');
   });
 
   it('ends a memory bomb with a message', () => {

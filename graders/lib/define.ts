@@ -22,6 +22,8 @@ export interface Case {
   describe: string;
   /** Record the peak allocation of the call (exercise 09); `extra` can then judge it. */
   probeAlloc?: boolean;
+  /** Arguments the learner must leave unchanged (by index, with the name used in messages), checked after the call. */
+  unchangedArgs?: { index: number; name: string }[];
   /** A further rule on the (already correct) value or its allocation report: a failure message, or null. */
   extra?: (value: unknown, alloc: { peakElements: number; peakWhat: string } | null) => string | null;
 }

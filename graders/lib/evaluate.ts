@@ -36,9 +36,12 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
       break;
   }
   const alloc = outcome.alloc ?? null;
-  let value = outcome.value;
+  // With `unchangedArgs` the call sent back { returned, argsAfter } (see CallOptions.keepArgs).
+  const kept = c.unchangedArgs ? (outcome.value as { returned?: unknown; argsAfter?: unknown } | null) : null;
+  const returnedValue = kept ? kept.returned : outcome.value;
+  let value = returnedValue;
   if (c.field !== undefined) {
-    const raw = outcome.value;
+    const raw = returnedValue;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isUnsupported(raw)) {
       return { ...none, returned: true, alloc, status: 'fail', message: `${c.fn}() returned ${describe(raw)}; expected an object with a field ${c.field}` };
     }
@@ -49,7 +52,43 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
   }
   const verdict = compare(value, c.expected, c.check);
   if (!verdict.pass) return { status: 'fail', message: verdict.message, value, returned: true, verdict, alloc };
+  const changed = kept ? changedArgument(c, kept.argsAfter) : null;
+  if (changed) return { status: 'fail', message: changed, value, returned: true, verdict, alloc };
   const extra = c.extra ? c.extra(value, alloc) : null;
   if (extra) return { status: 'fail', message: extra, value, returned: true, verdict, alloc };
   return { status: 'pass', message: '', value, returned: true, verdict, alloc };
+}
+
+/** Where two plain values first differ, as a path and the two values ("[1].keys: 3 rows after, 2 before"), or null. */
+function firstDifference(after: unknown, before: unknown, path: string): string | null {
+  if (Array.isArray(before)) {
+    if (!Array.isArray(after)) return `${path || 'it'} is ${describe(after)} after the call`;
+    if (after.length !== before.length) return `${path || 'it'} has ${after.length} entries after the call, ${before.length} before`;
+    for (let i = 0; i < before.length; i++) {
+      const d = firstDifference(after[i], before[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (before !== null && typeof before === 'object') {
+    if (after === null || typeof after !== 'object' || Array.isArray(after)) return `${path || 'it'} is ${describe(after)} after the call`;
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    for (const k of keys) {
+      const d = firstDifference((after as Record<string, unknown>)[k], (before as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (Object.is(after, before) || (after === before)) return null;
+  return `${path || 'it'} is ${describe(after)} after the call, ${describe(before)} before`;
+}
+
+/** The failure message when the learner changed an argument listed in `c.unchangedArgs`, else null. */
+function changedArgument(c: Case, argsAfter: unknown): string | null {
+  if (!Array.isArray(argsAfter)) return `${c.fn}() could not be checked for changes to its arguments`;
+  for (const { index, name } of c.unchangedArgs ?? []) {
+    const d = firstDifference(argsAfter[index], c.args[index], '');
+    if (d) return `the value is right, but ${c.fn}() changed its argument ${name} (${name}${d.startsWith('it ') ? d.slice(2) : d}); the caller may still need it, so leave your inputs as they were and build new arrays`;
+  }
+  return null;
 }

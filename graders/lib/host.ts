@@ -17,6 +17,11 @@ export interface CallOptions {
    * sandbox), so the defensive copy and `$fn` revival — an interpreted walk over every number — are skipped.
    */
   freshArgs?: boolean;
+  /**
+   * Also send back the arguments as they are after the call, to check that the learner left them unchanged. They
+   * travel inside the value (`{ returned, argsAfter }`), so runners that rebuild outcomes pass them through.
+   */
+  keepArgs?: boolean;
 }
 
 /** What happened when the learner's function was called. */
@@ -107,6 +112,7 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
       return { kind: 'return', value: toPlain(value), alloc };
     }
     const value = (f as (...a: unknown[]) => unknown)(...callArgs);
+    if (options.keepArgs) return { kind: 'return', value: toPlain({ returned: value, argsAfter: callArgs }) };
     return { kind: 'return', value: toPlain(value) };
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'throw', message: 'RangeError: maximum call stack size exceeded (runaway recursion?)' };

@@ -29,7 +29,8 @@ export const MAX_SHRINK_STEPS = 40;
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
 async function runCase(host: LearnerHost, c: Case): Promise<Evaluation> {
-  const outcome = await host.call(c.fn, c.args, c.probeAlloc ? { probeAlloc: true } : undefined);
+  const options = c.probeAlloc || c.unchangedArgs ? { probeAlloc: c.probeAlloc, keepArgs: Boolean(c.unchangedArgs) } : undefined;
+  const outcome = await host.call(c.fn, c.args, options);
   return evaluate(c, outcome);
 }
 

@@ -109,7 +109,7 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
   try {
     if (options.probeAlloc) {
       const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...callArgs));
-      return { kind: 'return', value: toPlain(value), alloc };
+      return { kind: 'return', value: toPlain(options.keepArgs ? { returned: value, argsAfter: callArgs } : value), alloc };
     }
     const value = (f as (...a: unknown[]) => unknown)(...callArgs);
     if (options.keepArgs) return { kind: 'return', value: toPlain({ returned: value, argsAfter: callArgs }) };

@@ -1,4 +1,5 @@
 // Grader for exercise 01: shapes of one attention head, and S, A, O from the learner's attention().
+import fc from 'fast-check';
 import { attention2d, createRng } from '../src/engine/index';
 import rawMeta from '../exercises/01-scaled-dot-product/meta.json';
 import * as missingScale from '../exercises/01-scaled-dot-product/mistakes/missing-scale';
@@ -7,7 +8,7 @@ import * as noMaxSubtraction from '../exercises/01-scaled-dot-product/mistakes/n
 import * as scaleByDNotSqrt from '../exercises/01-scaled-dot-product/mistakes/scale-by-d-not-sqrt';
 import * as scoresShapeTransposed from '../exercises/01-scaled-dot-product/mistakes/scores-shape-transposed';
 import * as softmaxWrongAxis from '../exercises/01-scaled-dot-product/mistakes/softmax-wrong-axis';
-import { count, dim, randomMatrix } from './lib/cases';
+import { count, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
 import { parseMeta } from './lib/meta';
 
@@ -29,6 +30,7 @@ function shapesCase(Tq: number, Tk: number, dK: number, dV: number): Case {
   return {
     fn: 'shapes',
     args: [Tq, Tk, dK, dV],
+    argNames: ['Tq', 'Tk', 'dK', 'dV'],
     expected: { Q: dims(Q), K: dims(K), V: dims(V), S: dims(r.scores), A: dims(r.weights), O: dims(r.output) },
     check: { kind: 'shapes', dims: SHAPE_DIMS },
     describe: describeParams({ Tq, Tk, d_k: dK, d_v: dV }),
@@ -41,6 +43,9 @@ function attentionCase(field: Field, Q: number[][], K: number[][], V: number[][]
   return {
     fn: 'attention',
     args: [Q, K, V],
+    argNames: ['Q', 'K', 'V'],
+    // The statement: attention() must not change Q, K or V.
+    readOnly: ['Q', 'K', 'V'],
     field,
     expected: ref[field],
     check: { kind: 'tensor', name: field, dims: FIELD_DIMS[field] },
@@ -56,40 +61,50 @@ const WORKED = { Q: [[1, 0]], K: [[1, 0], [0, 1], [1, 1]], V: [[10, 0], [0, 10],
 const LARGE = { Q: [[40, 40], [-40, 10]], K: [[40, 40], [30, -20], [-35, 35]], V: [[1, 0], [0, 1], [1, 1]] };
 /** The smallest case: one token attending to itself. */
 const ONE = { Q: [[0.5, -1, 2]], K: [[1.5, 0.25, -1]], V: [[3, -2]] };
+/** Every logit near −1000: exp underflows to 0 in every entry (0/0 = NaN) unless the row maximum is subtracted. */
+const VERY_NEGATIVE = { Q: [[30, 30], [20, 40]], K: [[-25, -25], [-20, -30], [-30, -15]], V: [[1, 2], [3, 4], [5, 6]] };
+/**
+ * Row 0's logits reach about +1980 (its first is −49), row 1's stay below +50: subtracting one maximum for the whole
+ * matrix (not per row) underflows row 1; subtracting the first logit instead of the maximum overflows row 0.
+ */
+const ROWS_APART = { Q: [[35, 35], [-35, -35]], K: [[-1, -1], [40, 40], [39, 40]], V: [[1, 0, 2], [0, 1, 2], [1, 1, 0]] };
 
 const FIXED: { key: string; sentence: string; m: { Q: number[][]; K: number[][]; V: number[][] } }[] = [
   { key: 'two-token', sentence: 'the two-token example of the statement', m: TWO_TOKEN },
   { key: 'worked-example', sentence: "the lesson's worked example (one query, three keys, scaled by 1/√2)", m: WORKED },
   { key: 'large-logits', sentence: 'logits in the thousands (softmax must not overflow)', m: LARGE },
+  { key: 'very-negative-logits', sentence: 'logits near −1000 in every entry (softmax must not underflow to 0/0)', m: VERY_NEGATIVE },
+  { key: 'rows-apart', sentence: 'one row of logits near +1980 and one below +50 (the maximum is taken per row)', m: ROWS_APART },
   { key: 'single-token', sentence: 'a single token attending to itself', m: ONE },
 ];
 
-type Dims = { Tq: number; Tk: number; dK: number; dV: number };
+/** Sizes of a random part (b) case and the entries' scale (1: ordinary logits; 30: logits in the hundreds or thousands). */
+type Dims = { Tq: number; Tk: number; dK: number; dV: number; mag: number };
 
-/** Random sizes; the first cases force the edge shapes Tq = 1 and Tk = 1, the rest keep Tq ≠ Tk likely. */
-function pickDims(rng: ReturnType<typeof createRng>, k: number): Dims {
-  return {
-    Tq: k === 0 ? 1 : dim(rng, 1, 6),
-    Tk: k === 1 ? 1 : dim(rng, 2, 7),
-    dK: dim(rng, 2, 8),
-    dV: dim(rng, 1, 5),
-  };
+/**
+ * Random sizes by position k, so every seed covers every regime: k = 0 a single query, k = 1 a single key,
+ * k = 2 more queries than keys with huge logits, k = 3 fewer queries than keys, k = 4 the sizes of k = 3 with new
+ * numbers (code that caches its last result by size fails it).
+ */
+function dimsArb(k: number): fc.Arbitrary<Dims> {
+  const size = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+  const base = { dK: size(1, 8), dV: size(1, 5), mag: fc.constant(k === 2 ? 30 : 1) };
+  if (k === 0) return fc.record({ ...base, Tq: fc.constant(1), Tk: size(2, 7) });
+  if (k === 1) return fc.record({ ...base, Tq: size(2, 6), Tk: fc.constant(1) });
+  if (k === 2) return fc.record({ ...base, Tq: size(3, 6), Tk: size(2, 5) }).filter((p) => p.Tq > p.Tk);
+  return fc.record({ ...base, Tq: size(1, 5), Tk: size(2, 7) }).filter((p) => p.Tq < p.Tk);
 }
 
-const MIN: Partial<Dims> = { Tq: 1, Tk: 1, dK: 1, dV: 1 };
+/** Part (a) sizes: all four distinct, so that swapped axes are caught. */
+const shapeArb = fc
+  .record({ Tq: fc.integer({ min: 1, max: 6 }), Tk: fc.integer({ min: 1, max: 9 }), dK: fc.integer({ min: 1, max: 12 }), dV: fc.integer({ min: 1, max: 16 }) })
+  .filter((p) => new Set([p.Tq, p.Tk, p.dK, p.dV]).size === 4);
 
 function tests(seed: number): TestDef[] {
   const out: TestDef[] = [];
   out.push(fixed({ id: 'a.shapes.two-token', part: 'a', title: 'shapes for the two-token example (Tq = Tk = 2, d_k = d_v = 2)', make: () => shapesCase(2, 2, 2, 2) }));
-  out.push(...random<Dims>(seed, {
-    id: 'a.shapes.random', part: 'a', count: 4, min: MIN,
-    params: (rng) => {
-      // Distinct sizes so that swapped axes are caught.
-      const Tq = dim(rng, 1, 5);
-      const Tk = Tq + dim(rng, 1, 4);
-      const dK = Tk + dim(rng, 1, 4);
-      return { Tq, Tk, dK, dV: dK + dim(rng, 1, 4) };
-    },
+  out.push(...random(seed, {
+    id: 'a.shapes.random', part: 'a', count: 4, arb: () => shapeArb,
     title: (p) => `shapes for ${count(p.Tq, 'query', 'queries')} and ${count(p.Tk, 'key', 'keys')} (d_k = ${p.dK}, d_v = ${p.dV})`,
     make: (p) => shapesCase(p.Tq, p.Tk, p.dK, p.dV),
   }));
@@ -98,11 +113,11 @@ function tests(seed: number): TestDef[] {
       out.push(fixed({ id: `b.${field}.${f.key}`, part: 'b', title: `${FIELD_WORD[field]} for ${f.sentence}`, make: () => attentionCase(field, f.m.Q, f.m.K, f.m.V) }));
     }
     out.push(...random<Dims>(seed, {
-      id: `b.${field}.random`, part: 'b', count: 5, min: MIN, params: pickDims,
-      title: (p) => `${FIELD_WORD[field]} for ${count(p.Tq, 'query', 'queries')} over ${count(p.Tk, 'key', 'keys')} (d_k = ${p.dK}, d_v = ${p.dV})`,
+      id: `b.${field}.random`, part: 'b', count: 5, arb: dimsArb, repeat: [4],
+      title: (p) => `${FIELD_WORD[field]} for ${count(p.Tq, 'query', 'queries')} over ${count(p.Tk, 'key', 'keys')} (d_k = ${p.dK}, d_v = ${p.dV}${p.mag > 1 ? ', logits in the hundreds' : ''})`,
       make: (p, s) => {
         const rng = createRng(s);
-        return attentionCase(field, randomMatrix(rng, p.Tq, p.dK), randomMatrix(rng, p.Tk, p.dK), randomMatrix(rng, p.Tk, p.dV));
+        return attentionCase(field, randomMatrix(rng, p.Tq, p.dK, p.mag), randomMatrix(rng, p.Tk, p.dK, p.mag), randomMatrix(rng, p.Tk, p.dV));
       },
     }));
   }

@@ -29,7 +29,7 @@ const aKind = (s: Spec) => (kind(s) === 'GQA' ? 'a GQA' : `an ${kind(s)}`);
 const describe = (s: Spec) =>
   `${count(s.layers, 'layer', 'layers')}, B = ${s.batch}, T = ${s.seqLen}, H = ${s.heads}, H_kv = ${s.kvHeads}, d_h = ${s.headDim}, ${s.dtype}`;
 /** The spec argument must come back unchanged. */
-const SPEC_UNCHANGED = [{ index: 0, name: 'spec' }];
+const SPEC_UNCHANGED = ['spec'];
 const describeNoT = (s: Spec) => describe(s).replace(`, T = ${s.seqLen}`, '');
 
 /** Part (a): the engine's keys of one layer for a (small) spec: the K tensor a multi-head layer caches. */
@@ -44,12 +44,12 @@ function shapeCase(s: Spec): Case {
     fn: 'cacheShape', args: [s], expected: r.k.shape,
     check: { kind: 'shape', name: 'the cached keys of one layer', dims: ['B', 'H_kv', 'T', 'd_h'] },
     describe: describe(s),
-    unchangedArgs: SPEC_UNCHANGED,
+    readOnly: SPEC_UNCHANGED, argNames: SPEC_UNCHANGED,
   };
 }
 
 function bytesCase(s: Spec): Case {
-  return { fn: 'kvCacheBytes', args: [s], expected: engineBytes(s), check: { kind: 'exact', name: 'bytes' }, describe: describe(s), unchangedArgs: SPEC_UNCHANGED };
+  return { fn: 'kvCacheBytes', args: [s], expected: engineBytes(s), check: { kind: 'exact', name: 'bytes' }, describe: describe(s), readOnly: SPEC_UNCHANGED, argNames: SPEC_UNCHANGED };
 }
 
 /** The longest T with engineBytes(T) ≤ budget: whole tokens, so the budget over the bytes of one token, rounded down. */
@@ -59,7 +59,7 @@ function maxLenCase(s: Spec, budget: number): Case {
     fn: 'maxSeqLen', args: [s, budget], expected: Math.floor(budget / perToken),
     check: { kind: 'exact', name: 'maxSeqLen' },
     describe: `${describeNoT(s)}, budget ${budget} bytes`,
-    unchangedArgs: SPEC_UNCHANGED,
+    readOnly: SPEC_UNCHANGED, argNames: ['spec', 'budgetBytes'],
   };
 }
 

@@ -70,7 +70,7 @@ function attentionCase(field: Field, x: Heads): Case {
       hidden: field === 'output' ? undefined : future, hiddenValue: field === 'scores' ? -Infinity : 0, hiddenWord: 'future',
     },
     describe: describeParams({ H: H, Tq, Tk, d_k: x.Q[0][0].length, d_v: x.V[0][0].length }),
-    unchangedArgs: [{ index: 0, name: 'Q' }, { index: 1, name: 'K' }, { index: 2, name: 'V' }],
+    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V'],
   };
 }
 

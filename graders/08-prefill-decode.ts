@@ -58,7 +58,7 @@ function costCase(phase: 'prefill' | 'decode', field: CostField, c: CostInput): 
     expected: ref[field],
     check: { kind: 'tensor', name: field, dims: [] },
     describe: describeParams({ B: c.batch, H: c.heads, H_kv: c.kvHeads, T: c.seqLen, d_h: c.headDim, L: c.layers, b: c.bytesPerElement }) + `, cache ${c.cache ? 'on' : 'off'}`,
-    unchangedArgs: [{ index: 0, name: 'c' }],
+    readOnly: ['c'], argNames: ['c'],
   };
 }
 
@@ -101,7 +101,7 @@ type Seq = { Q: number[][]; K: number[][]; V: number[][] };
 const seq = (rng: Rng, T: number, d: number, dv: number): Seq => ({ Q: randomMatrix(rng, T, d), K: randomMatrix(rng, T, d), V: randomMatrix(rng, T, dv) });
 
 /** decodeStep must leave all four arguments as they were: the caller may still use the old cache (e.g. to try another token). */
-const STEP_UNCHANGED = [{ index: 0, name: 'q' }, { index: 1, name: 'kNew' }, { index: 2, name: 'vNew' }, { index: 3, name: 'cache' }];
+const STEP_UNCHANGED = ['q', 'kNew', 'vNew', 'cache'];
 
 /**
  * decodeStep for position P after a cache of positions 0 … P−1. Output: row P of full causal attention. Cache: the
@@ -122,7 +122,7 @@ function stepCase(s: Seq, P: number, field: 'output' | 'cache' = 'output'): Case
       fn: 'decodeStep', args, field: 'cache',
       expected: { keys: rows(cache.key, d), values: rows(cache.value, dv) },
       check: { kind: 'exact', name: 'cache' },
-      describe, unchangedArgs: STEP_UNCHANGED,
+      describe, readOnly: STEP_UNCHANGED, argNames: STEP_UNCHANGED,
     };
   }
   const full = attention2d(s.Q, s.K, s.V, { causal: true });
@@ -130,7 +130,7 @@ function stepCase(s: Seq, P: number, field: 'output' | 'cache' = 'output'): Case
     fn: 'decodeStep', args, field: 'output',
     expected: full.output[P],
     check: { kind: 'tensor', name: 'output', dims: ['d_v'] },
-    describe, unchangedArgs: STEP_UNCHANGED,
+    describe, readOnly: STEP_UNCHANGED, argNames: STEP_UNCHANGED,
   };
 }
 
@@ -143,7 +143,7 @@ function generateCase(s: Seq, P: number): Case {
     expected: full.output.slice(P),
     check: { kind: 'tensor', name: 'outputs', dims: ['T−P', 'd_v'] },
     describe: describeParams({ T: s.Q.length, P, d_k: s.Q[0].length, d_v: s.V[0].length }),
-    unchangedArgs: [{ index: 0, name: 'Q' }, { index: 1, name: 'K' }, { index: 2, name: 'V' }],
+    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V', 'P'],
   };
 }
 

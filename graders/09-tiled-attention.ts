@@ -75,7 +75,7 @@ function updateCase(field: StateField, V: number[][], trace: FlashStep[], step: 
     check: { kind: 'tensor', name: field, dims: STATE_DIMS[field] },
     describe: describeParams({ rows: step.rowEnd - step.rowStart, cols: step.colEnd - step.colStart, d_v: Dv, 'key tile': step.kBlock }),
     // The state may be updated in place and returned; the scores and values belong to the caller.
-    unchangedArgs: [{ index: 1, name: 'scores' }, { index: 2, name: 'vBlock' }],
+    readOnly: ['', 'scores', 'vBlock'], argNames: ['state', 'scores', 'vBlock'],
   };
 }
 
@@ -121,7 +121,7 @@ function tiledCase(Q: number[][], K: number[][], V: number[][], bq: number, bk: 
     expected,
     check: { kind: 'tensor', name: 'output', dims: ['Tq', 'd_v'] },
     describe: describeParams({ Tq, Tk, d_k: Q[0].length, d_v: V[0].length, B_q: bq, B_k: bk }) + (causal ? ', causal' : ''),
-    unchangedArgs: [{ index: 0, name: 'Q' }, { index: 1, name: 'K' }, { index: 2, name: 'V' }],
+    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V', 'blockQ', 'blockK', 'causal'],
     ...(probe
       ? {
           probeAlloc: true,

@@ -1,4 +1,5 @@
 // The vocabulary an exercise grader is written in: cases, tests (fixed or seeded random), mistakes.
+import fc from 'fast-check';
 import { createRng, type Rng } from '../../src/engine/index';
 import type { Check } from './compare';
 import type { LearnerModule } from './host';
@@ -22,10 +23,15 @@ export interface Case {
   describe: string;
   /** Record the peak allocation of the call (exercise 09); `extra` can then judge it. */
   probeAlloc?: boolean;
-  /** Arguments the learner must leave unchanged (by index, with the name used in messages), checked after the call. */
-  unchangedArgs?: { index: number; name: string }[];
   /** A further rule on the (already correct) value or its allocation report: a failure message, or null. */
   extra?: (value: unknown, alloc: { peakElements: number; peakWhat: string } | null) => string | null;
+  /**
+   * Names of the arguments (e.g. ['Q', 'K', 'V']) when the statement says the function must not change them: the
+   * host reports the arguments after the call and any change fails the test.
+   */
+  readOnly?: string[];
+  /** Names of all arguments, for the learner's "inputs" excerpt and the runnable call (defaults to arg0, arg1 …). */
+  argNames?: string[];
 }
 
 /** One test: a stable id, a sentence for the learner, and how to build its case. */
@@ -40,8 +46,44 @@ export interface TestDef<P extends Params = Params> {
   params: P;
   /** Builds the case for `params`; must be a pure function of (params, seed). */
   make(params: P, seed: number): Case;
-  /** When present, a failing case is shrunk towards these minimum dimensions. */
-  shrink?: { min: Partial<P>; valid?: (p: P) => boolean };
+  /** When present, a failing case is shrunk: fast-check's shrink stream of the params' arbitrary gives the candidates. */
+  shrink?: Shrinker<P>;
+}
+
+/** Candidate smaller params one shrink step away from `p`, most promising first (fast-check's shrink order). */
+export interface Shrinker<P extends Params = Params> {
+  candidates(p: P): Iterable<P>;
+}
+
+/**
+ * A shrinker over a fast-check arbitrary. fast-check shrinks a value best with the context it generated it with;
+ * values from the stream keep theirs here, the first value shrinks without one (records and integers support that).
+ */
+export function arbShrinker<P extends Params>(arb: fc.Arbitrary<P>): Shrinker<P> {
+  const contexts = new WeakMap<P, unknown>();
+  return {
+    *candidates(p) {
+      for (const v of arb.shrink(p, contexts.get(p))) {
+        const value = v.value;
+        contexts.set(value, v.context);
+        yield value;
+      }
+    },
+  };
+}
+
+/**
+ * The arbitrary that shrinks params chosen by hand (`params(rng, k)`): each dimension is an integer from its
+ * minimum up to the chosen value, and `valid` filters candidates.
+ */
+function boundedParams<P extends Params>(p: P, min: Partial<P>, valid?: (p: P) => boolean): fc.Arbitrary<P> {
+  const fields: Record<string, fc.Arbitrary<number>> = {};
+  for (const [k, v] of Object.entries(p)) {
+    const lo = min[k];
+    fields[k] = lo === undefined || lo >= v ? fc.constant(v) : fc.integer({ min: lo, max: v });
+  }
+  const arb = fc.record(fields) as unknown as fc.Arbitrary<P>;
+  return valid ? arb.filter(valid) : arb;
 }
 
 /** A known-wrong variant of the solution, run to recognise the same bug in a learner's answer. */
@@ -77,10 +119,17 @@ export function deriveSeed(runSeed: number, id: string, k: number): number {
   return h >>> 0;
 }
 
+/** How a random test picks its params: a fast-check arbitrary (preferred), or by hand with minimums to shrink to. */
+export type ParamSource<P extends Params> =
+  | { arb: (k: number) => fc.Arbitrary<P> }
+  | { params: (rng: Rng, k: number) => P; min: Partial<P>; valid?: (p: P) => boolean };
+
 /**
- * `count` seeded random tests "<id>-1" … "<id>-count". `params(rng, k)` picks the dimensions (use k to force edge
- * shapes, e.g. k = 0 → T = 1); `make(params, seed)` must draw every number from `createRng(seed)` so that shrinking
- * can re-generate the case with smaller dimensions from the same seed.
+ * `count` seeded random tests "<id>-1" … "<id>-count". The params (dimensions and regime switches) come from
+ * `arb(k)` sampled with the case seed (use k to force edge shapes, e.g. k = 0 → T = 1); `make(params, seed)` must
+ * draw every number from `createRng(seed)`, so that shrinking can re-generate the case with smaller params from the
+ * same seed. `repeat` lists test indices k whose params copy those of test k − 1 with new numbers: code that caches
+ * its last result by input size fails them.
  */
 export function random<P extends Params>(
   runSeed: number,
@@ -89,16 +138,25 @@ export function random<P extends Params>(
     part: 'a' | 'b';
     count: number;
     title: (p: P) => string;
-    params: (rng: Rng, k: number) => P;
     make: (p: P, seed: number) => Case;
-    min: Partial<P>;
-    valid?: (p: P) => boolean;
-  },
+    repeat?: number[];
+  } & ParamSource<P>,
 ): TestDef[] {
   const out: TestDef[] = [];
+  let prev: P | null = null;
   for (let k = 0; k < t.count; k++) {
     const seed = deriveSeed(runSeed, t.id, k);
-    const params = t.params(createRng(seed ^ 0x5bd1e995), k);
+    let params: P;
+    let shrink: Shrinker<P>;
+    if ('arb' in t) {
+      const arb = t.arb(k);
+      params = prev && t.repeat?.includes(k) ? prev : fc.sample(arb, { seed: seed ^ 0x5bd1e995, numRuns: 1 })[0];
+      shrink = arbShrinker(arb);
+    } else {
+      params = prev && t.repeat?.includes(k) ? prev : t.params(createRng(seed ^ 0x5bd1e995), k);
+      shrink = arbShrinker(boundedParams(params, t.min, t.valid));
+    }
+    prev = params;
     out.push({
       id: `${t.id}-${k + 1}`,
       part: t.part,
@@ -106,7 +164,7 @@ export function random<P extends Params>(
       seed,
       params,
       make: t.make as (p: Params, seed: number) => Case,
-      shrink: { min: t.min as Partial<Params>, valid: t.valid as ((p: Params) => boolean) | undefined },
+      shrink: shrink as unknown as Shrinker,
     });
   }
   return out;

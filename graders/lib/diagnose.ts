@@ -1,10 +1,10 @@
-// Mistake diagnosis: run each known-wrong variant on the failing case; if the learner's value matches one that is
-// itself wrong there, name it and point to the lesson section.
+// Mistake diagnosis: run each known-wrong variant on the learner's failing cases; name one only when it reproduces
+// the learner's value on every failing test of a function and would pass every test of it the learner passes.
 import { DEFAULT_TOL, compare, sameValue } from './compare';
 import type { AllocReport } from './alloc-probe';
-import type { Case, MistakeDef } from './define';
+import type { Case, Grader, MistakeDef, TestDef } from './define';
 import { executeCall } from './host';
-import type { Diagnosis } from './result';
+import type { Diagnosis, TestResult } from './result';
 
 /** What a mistake module gives on a case: its value (the selected field), and whether that value fails the case. */
 interface MistakeOutput {
@@ -61,53 +61,74 @@ export function diagnosisOf(m: MistakeDef, alsoMatches: string[]): Diagnosis {
   return { mistake: m.name, section: m.section, message: `${m.message} — see ${m.section}`, alsoMatches };
 }
 
-/** True when `x` holds numbers but none of them is finite (all NaN or ±Infinity): many different bugs give that. */
-function noFiniteNumber(x: unknown): boolean {
-  let numbers = 0;
-  let finite = 0;
-  const walk = (v: unknown, depth: number): void => {
-    if (typeof v === 'number') {
-      numbers++;
-      if (Number.isFinite(v)) finite++;
-    } else if (depth < 12 && v && typeof v === 'object') {
-      for (const e of Array.isArray(v) ? v : Object.values(v)) if (finite === 0) walk(e, depth + 1);
-    }
+/** Whether mistake `m` gives a wrong value on case `c` (so a learner who passes `c` cannot have made it). */
+export function mistakeFails(m: MistakeDef, c: Case): boolean {
+  return mistakeOutput(m, c).fails;
+}
+
+/** "attention()" for messages. */
+const call = (fn: string) => `${fn}()`;
+
+/**
+ * Names a known mistake only when the evidence of all of a learner's tests of one function agrees: it reproduces
+ * the learner's value on every failing test of that function (`TestResult.matches`, computed by `runTest` on the
+ * original and the shrunk case), and it would pass every test of that function the learner passes. Otherwise no
+ * mistake is named and `undiagnosed` says why, naming the closest mistake in a sentence. Results without
+ * `matches` (from an older runner) keep their own diagnoses.
+ */
+export function crossCheck(grader: Grader, seed: number, tests: TestResult[]): { tests: TestResult[]; undiagnosed: { fn: string; message: string }[] } {
+  const undiagnosed: { fn: string; message: string }[] = [];
+  const graded = tests.filter((t) => t.part !== 'c' && t.fn !== undefined);
+  if (graded.some((t) => t.status !== 'pass' && t.matches === undefined)) return { tests, undiagnosed };
+  const byFn = new Map<string, TestResult[]>();
+  for (const t of graded) byFn.set(t.fn!, [...(byFn.get(t.fn!) ?? []), t]);
+  const named = new Map<string, Diagnosis | null>();
+  let defs: Map<string, TestDef> | null = null;
+  const caseOf = (id: string): Case | null => {
+    defs ??= new Map(grader.tests(seed).map((d) => [d.id, d]));
+    const d = defs.get(id);
+    return d ? d.make(d.params, d.seed ?? 0) : null;
   };
-  walk(x, 0);
-  return numbers > 0 && finite === 0;
-}
-
-/** The diagnosis for a failing value: the first matching mistake (others listed in alsoMatches), or null. */
-export function diagnose(mistakes: MistakeDef[], c: Case, value: unknown): Diagnosis | null {
-  const [m, ...rest] = matchingMistakes(mistakes, c, value);
-  if (!m) return null;
-  const d = diagnosisOf(m, rest.map((r) => r.name));
-  return noFiniteNumber(value) ? { ...d, symptomOnly: true } : d;
-}
-
-/**
- * Drops symptom-only diagnoses (see `Diagnosis.symptomOnly`) of a learner who passes no other test of the same
- * function: code that returns NaN everywhere matches a mistake whose signature is NaN on one case, but the mistake
- * would have passed the others.
- */
-export function dropUnsupported<T extends { fn?: string; status: string; diagnosis: Diagnosis | null }>(tests: T[]): T[] {
-  const passedFns = new Set(tests.filter((t) => t.status === 'pass' && t.fn !== undefined).map((t) => t.fn));
-  return tests.map((t) => (t.diagnosis?.symptomOnly && !passedFns.has(t.fn) ? { ...t, diagnosis: null } : t));
-}
-
-/**
- * Resolves ambiguous diagnoses across one learner's tests: when a case matches several mistakes, the one that
- * the learner's other failures point to most often wins (a tiny case can make two different bugs look alike).
- */
-export function reconcile(mistakes: MistakeDef[], diagnoses: (Diagnosis | null)[]): (Diagnosis | null)[] {
-  const votes = new Map<string, number>();
-  for (const d of diagnoses) if (d && d.alsoMatches.length === 0) votes.set(d.mistake, (votes.get(d.mistake) ?? 0) + 1);
-  return diagnoses.map((d) => {
-    if (!d || d.alsoMatches.length === 0) return d;
-    const all = [d.mistake, ...d.alsoMatches];
-    const best = all.reduce((a, b) => ((votes.get(b) ?? 0) > (votes.get(a) ?? 0) ? b : a));
-    if (best === d.mistake) return d;
-    const m = mistakes.find((x) => x.name === best);
-    return m ? { ...diagnosisOf(m, all.filter((n) => n !== best)), ...(d.symptomOnly ? { symptomOnly: true } : {}) } : d;
+  for (const [fn, mine] of byFn) {
+    const failed = mine.filter((t) => t.status !== 'pass');
+    if (failed.length === 0) continue;
+    const passed = mine.filter((t) => t.status === 'pass');
+    // How many failing tests each mistake reproduces, for the evidence sentence.
+    const hits = grader.mistakes.map((m) => ({ m, hit: failed.filter((t) => t.matches!.includes(m.name)).length }));
+    let candidates = hits.filter((h) => h.hit === failed.length).map((h) => h.m);
+    let contradicted: { m: MistakeDef; id: string } | null = null;
+    for (const t of passed) {
+      if (candidates.length === 0) break;
+      const c = caseOf(t.id);
+      if (!c) continue;
+      const left = candidates.filter((m) => !mistakeFails(m, c));
+      if (left.length === 0 && !contradicted) contradicted = { m: candidates[0], id: t.id };
+      candidates = left;
+    }
+    if (candidates.length > 0) {
+      const [m, ...rest] = candidates;
+      const evidence = `it reproduces your value on all ${failed.length} failing test${failed.length === 1 ? '' : 's'} of ${call(fn)}` +
+        (passed.length ? ` and gives the right value on the ${passed.length} you pass` : '');
+      named.set(fn, { ...diagnosisOf(m, rest.map((r) => r.name)), evidence });
+      continue;
+    }
+    named.set(fn, null);
+    const best = hits.reduce((a, b) => (b.hit > a.hit ? b : a), { m: null as MistakeDef | null, hit: 0 });
+    let message: string;
+    if (contradicted) {
+      message = `no known mistake matches ${call(fn)}: the closest ("${contradicted.m.message}") reproduces every failing test, but it would also fail ${contradicted.id}, which your code passes`;
+    } else if (best.m) {
+      const miss = failed.find((t) => !t.matches!.includes(best.m!.name))!;
+      message = `no known mistake matches ${call(fn)}: the closest ("${best.m.message}") reproduces ${best.hit} of ${failed.length} failing tests, but not ${miss.id} (${miss.status === 'fail' ? 'a different value' : `your code ${miss.status === 'error' ? 'stopped with an error' : 'was stopped'} there`})`;
+    } else {
+      message = `no known mistake matches ${call(fn)}: none of the ${grader.mistakes.length} known mistakes gives your value on any of its ${failed.length} failing test${failed.length === 1 ? '' : 's'}`;
+    }
+    undiagnosed.push({ fn, message });
+  }
+  const out = tests.map((t) => {
+    if (t.part === 'c' || t.fn === undefined || !named.has(t.fn)) return t;
+    const d = t.status === 'pass' ? null : named.get(t.fn)!;
+    return d === t.diagnosis ? t : { ...t, diagnosis: d };
   });
+  return { tests: out, undiagnosed };
 }

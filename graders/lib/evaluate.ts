@@ -2,7 +2,7 @@
 import { compare, type Verdict } from './compare';
 import type { Case } from './define';
 import type { CallOutcome } from './host';
-import { describe, isUnsupported } from './plain';
+import { describe, fmt, isUnsupported } from './plain';
 import type { TestStatus } from './result';
 
 /** The judged outcome of one case. */
@@ -36,12 +36,9 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
       break;
   }
   const alloc = outcome.alloc ?? null;
-  // With `unchangedArgs` the call sent back { returned, argsAfter } (see CallOptions.keepArgs).
-  const kept = c.unchangedArgs ? (outcome.value as { returned?: unknown; argsAfter?: unknown } | null) : null;
-  const returnedValue = kept ? kept.returned : outcome.value;
-  let value = returnedValue;
+  let value = outcome.value;
   if (c.field !== undefined) {
-    const raw = returnedValue;
+    const raw = outcome.value;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || isUnsupported(raw)) {
       return { ...none, returned: true, alloc, status: 'fail', message: `${c.fn}() returned ${describe(raw)}; expected an object with a field ${c.field}` };
     }
@@ -52,43 +49,45 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
   }
   const verdict = compare(value, c.expected, c.check);
   if (!verdict.pass) return { status: 'fail', message: verdict.message, value, returned: true, verdict, alloc };
-  const changed = kept ? changedArgument(c, kept.argsAfter) : null;
-  if (changed) return { status: 'fail', message: changed, value, returned: true, verdict, alloc };
   const extra = c.extra ? c.extra(value, alloc) : null;
   if (extra) return { status: 'fail', message: extra, value, returned: true, verdict, alloc };
+  const changed = changedInput(c, outcome.args);
+  if (changed) return { status: 'fail', message: changed, value, returned: true, verdict, alloc };
   return { status: 'pass', message: '', value, returned: true, verdict, alloc };
 }
 
-/** Where two plain values first differ, as a path and the two values ("[1].keys: 3 rows after, 2 before"), or null. */
-function firstDifference(after: unknown, before: unknown, path: string): string | null {
-  if (Array.isArray(before)) {
-    if (!Array.isArray(after)) return `${path || 'it'} is ${describe(after)} after the call`;
-    if (after.length !== before.length) return `${path || 'it'} has ${after.length} entries after the call, ${before.length} before`;
+/** The first place where `after` differs from `before` (exact, NaN = NaN), as an index path, or null. */
+function firstChange(before: unknown, after: unknown, path: number[] = []): number[] | null {
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) return path;
     for (let i = 0; i < before.length; i++) {
-      const d = firstDifference(after[i], before[i], `${path}[${i}]`);
+      const d = firstChange(before[i], after[i], [...path, i]);
       if (d) return d;
     }
     return null;
   }
-  if (before !== null && typeof before === 'object') {
-    if (after === null || typeof after !== 'object' || Array.isArray(after)) return `${path || 'it'} is ${describe(after)} after the call`;
-    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-    for (const k of keys) {
-      const d = firstDifference((after as Record<string, unknown>)[k], (before as Record<string, unknown>)[k], `${path}.${k}`);
-      if (d) return d;
-    }
-    return null;
+  if (typeof before === 'number' && typeof after === 'number') return Object.is(before, after) || before === after ? null : path;
+  if (before && after && typeof before === 'object' && typeof after === 'object') {
+    return JSON.stringify(before) === JSON.stringify(after) ? null : path;
   }
-  if (Object.is(after, before) || (after === before)) return null;
-  return `${path || 'it'} is ${describe(after)} after the call, ${describe(before)} before`;
+  return Object.is(before, after) ? null : path;
 }
 
-/** The failure message when the learner changed an argument listed in `c.unchangedArgs`, else null. */
-function changedArgument(c: Case, argsAfter: unknown): string | null {
-  if (!Array.isArray(argsAfter)) return `${c.fn}() could not be checked for changes to its arguments`;
-  for (const { index, name } of c.unchangedArgs ?? []) {
-    const d = firstDifference(argsAfter[index], c.args[index], '');
-    if (d) return `the value is right, but ${c.fn}() changed its argument ${name} (${name}${d.startsWith('it ') ? d.slice(2) : d}); the caller may still need it, so leave your inputs as they were and build new arrays`;
+/**
+ * For a case whose statement makes arguments read-only: a message naming the first argument the call changed and
+ * where, or null. A host that does not report arguments (an older runner) cannot be checked here.
+ */
+export function changedInput(c: Case, after: unknown[] | undefined): string | null {
+  if (!c.readOnly || !after) return null;
+  for (let a = 0; a < c.readOnly.length; a++) {
+    const name = c.readOnly[a];
+    if (!name) continue;
+    const at = firstChange(c.args[a], after[a]);
+    if (!at) continue;
+    const get = (x: unknown) => at.reduce<unknown>((v, i) => (Array.isArray(v) ? v[i] : undefined), x);
+    const where = at.length ? `${name}${at.map((i) => `[${i}]`).join('')}` : name;
+    const what = at.length && typeof get(c.args[a]) === 'number' ? ` (was ${fmt(get(c.args[a]))}, now ${fmt(get(after[a]))})` : '';
+    return `${c.fn}() changed its argument ${where} in place${what}; the statement says ${c.fn}() must not change its inputs`;
   }
   return null;
 }

@@ -17,16 +17,13 @@ export interface CallOptions {
    * sandbox), so the defensive copy and `$fn` revival — an interpreted walk over every number — are skipped.
    */
   freshArgs?: boolean;
-  /**
-   * Also send back the arguments as they are after the call, to check that the learner left them unchanged. They
-   * travel inside the value (`{ returned, argsAfter }`), so runners that rebuild outcomes pass them through.
-   */
-  keepArgs?: boolean;
+  /** Send back the arguments as they are after the call, so the grader can tell whether the learner changed them. */
+  reportArgs?: boolean;
 }
 
 /** What happened when the learner's function was called. */
 export type CallOutcome =
-  | { kind: 'return'; value: unknown; alloc?: AllocReport }
+  | { kind: 'return'; value: unknown; alloc?: AllocReport; /** With `reportArgs`: the arguments after the call. */ args?: unknown[] }
   | { kind: 'throw'; message: string }
   | { kind: 'missing'; message: string }
   | { kind: 'timeout'; ms: number }
@@ -106,14 +103,14 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
     };
   }
   const callArgs = options.freshArgs ? args : (revive(clonePlain(args)) as unknown[]);
+  const after = (): { args?: unknown[] } => (options.reportArgs ? { args: toPlain(callArgs) as unknown[] } : {});
   try {
     if (options.probeAlloc) {
       const { value, alloc } = withAllocProbe(() => (f as (...a: unknown[]) => unknown)(...callArgs));
-      return { kind: 'return', value: toPlain(options.keepArgs ? { returned: value, argsAfter: callArgs } : value), alloc };
+      return { kind: 'return', value: toPlain(value), alloc, ...after() };
     }
     const value = (f as (...a: unknown[]) => unknown)(...callArgs);
-    if (options.keepArgs) return { kind: 'return', value: toPlain({ returned: value, argsAfter: callArgs }) };
-    return { kind: 'return', value: toPlain(value) };
+    return { kind: 'return', value: toPlain(value), ...after() };
   } catch (e) {
     if (e instanceof RangeError && /call stack/i.test(e.message)) return { kind: 'throw', message: 'RangeError: maximum call stack size exceeded (runaway recursion?)' };
     return { kind: 'throw', message: thrownMessage(e) };

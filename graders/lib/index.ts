@@ -11,3 +11,5 @@ export * from './run';
 export * from './version';
 export { withAllocProbe, type AllocReport } from './alloc-probe';
 export * from './cases';
+export * from './spec';
+export * from './call-code';

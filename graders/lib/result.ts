@@ -26,11 +26,10 @@ export const Diagnosis = z.object({
   message: z.string(),
   /** Other known mistakes that produce the same value on this case (the case cannot tell them apart). */
   alsoMatches: z.array(z.string()),
-  /**
-   * The learner's value held no finite number (e.g. all NaN), so it matched by symptom alone; such a diagnosis is
-   * kept only when the learner passes another test of the same function (see `assemble`).
-   */
+  /** Written by graders before version 2 of the diagnosis rule (a match by symptom alone); no longer produced. */
   symptomOnly: z.boolean().optional(),
+  /** Why this mistake is named: on how many failing tests it reproduces the learner's value, and that no passed test contradicts it. */
+  evidence: z.string().optional(),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 
@@ -67,6 +66,12 @@ export const TestResult = z.object({
   /** Peak allocation seen during the learner call, when the test probes it. */
   alloc: z.object({ peakElements: z.number(), peakWhat: z.string() }).nullable(),
   durationMs: z.number().nonnegative(),
+  /** Failing tests: names of the known mistakes that reproduce the learner's value on this test's failing case(s). */
+  matches: z.array(z.string()).optional(),
+  /** Failing tests: the arguments of the reported case by name (Q, K, V, masks, sizes), big tensors truncated. */
+  inputs: z.record(z.string(), Excerpt).optional(),
+  /** Failing tests: runnable TypeScript that makes the reported call ("copy as code"); absent when too large. */
+  call: z.string().optional(),
 });
 export type TestResult = z.infer<typeof TestResult>;
 
@@ -95,6 +100,11 @@ export const GradeResult = z.object({
   /** Diagnosed mistakes over all tests, most frequent first. */
   diagnoses: z.array(z.object({ mistake: z.string(), section: z.string(), count: z.number().int().positive() })),
   allPassed: z.boolean(),
+  /**
+   * Functions with failing tests that no known mistake explains, with the evidence: which mistake came closest
+   * and the test it does not reproduce (or a passed test it would fail).
+   */
+  undiagnosed: z.array(z.object({ fn: z.string(), message: z.string() })).optional(),
 });
 export type GradeResult = z.infer<typeof GradeResult>;
 

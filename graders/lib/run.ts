@@ -3,9 +3,10 @@
 import * as engine from '../../src/engine/index';
 import type { Case, Grader, Params, TestDef } from './define';
 import { describeParams } from './define';
-import { diagnose, dropUnsupported, reconcile } from './diagnose';
+import { callCode, inputsExcerpt } from './call-code';
+import { crossCheck, diagnosisOf, matchingMistakes } from './diagnose';
 import { evaluate, type Evaluation } from './evaluate';
-import type { LearnerHost } from './host';
+import type { CallOptions, LearnerHost } from './host';
 import { excerpt } from './plain';
 import { RESULT_SCHEMA_VERSION, type Answers, type GradeResult, type PartId, type PartScore, type TestResult } from './result';
 import { GRADER_VERSION } from './version';
@@ -26,53 +27,88 @@ export function listTests(grader: Grader, seed: number): TestInfo[] {
 /** Upper bound on re-runs while shrinking one failing case. */
 export const MAX_SHRINK_STEPS = 40;
 
+/** Candidates of one shrink step sent to the sandbox together (one exchange when the host has `callMany`). */
+export const SHRINK_BATCH = 8;
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-async function runCase(host: LearnerHost, c: Case): Promise<Evaluation> {
-  const options = c.probeAlloc || c.unchangedArgs ? { probeAlloc: c.probeAlloc, keepArgs: Boolean(c.unchangedArgs) } : undefined;
-  const outcome = await host.call(c.fn, c.args, options);
-  return evaluate(c, outcome);
+/** The call options a case needs. */
+function optionsOf(c: Case): CallOptions | undefined {
+  if (!c.probeAlloc && !c.readOnly) return undefined;
+  return { ...(c.probeAlloc ? { probeAlloc: true } : {}), ...(c.readOnly ? { reportArgs: true } : {}) };
 }
 
-/** Smaller parameter sets to try: each dimension at its minimum, halved, and minus one. */
-function candidates(p: Params, min: Partial<Params>, valid?: (p: Params) => boolean): Params[] {
-  const out: Params[] = [];
-  const seen = new Set<string>();
-  for (const key of Object.keys(p)) {
-    const lo = min[key];
-    if (lo === undefined) continue;
-    for (const v of [lo, Math.floor(p[key] / 2), p[key] - 1]) {
-      if (v < lo || v >= p[key]) continue;
-      const q = { ...p, [key]: v };
-      const sig = JSON.stringify(q);
-      if (seen.has(sig) || (valid && !valid(q))) continue;
-      seen.add(sig);
-      out.push(q);
+async function runCase(host: LearnerHost, c: Case): Promise<Evaluation> {
+  return evaluate(c, await host.call(c.fn, c.args, optionsOf(c)));
+}
+
+const failing = (ev: Evaluation) => ev.status === 'fail' || ev.status === 'error';
+
+type Step = { params: Params; c: Case; ev: Evaluation };
+
+/**
+ * Runs candidate cases in order and returns the first that fails (a timeout is not a failure: a stopped run says
+ * nothing about the smaller case) and how many were run. With `callMany` the whole batch is one exchange.
+ */
+async function firstFailing(host: LearnerHost, batch: { params: Params; c: Case }[]): Promise<{ found: Step | null; ran: number }> {
+  if (host.callMany) {
+    const outcomes = await host.callMany(batch.map(({ c }) => ({ fn: c.fn, args: c.args, options: optionsOf(c) })));
+    for (let i = 0; i < batch.length; i++) {
+      const outcome = outcomes[i];
+      if (!outcome) break;
+      const ev = evaluate(batch[i].c, outcome);
+      if (failing(ev)) return { found: { ...batch[i], ev }, ran: batch.length };
     }
+    return { found: null, ran: batch.length };
   }
-  return out;
+  for (let i = 0; i < batch.length; i++) {
+    const ev = await runCase(host, batch[i].c);
+    if (failing(ev)) return { found: { ...batch[i], ev }, ran: i + 1 };
+  }
+  return { found: null, ran: batch.length };
 }
 
 /**
- * Greedy shrinking: while some smaller parameter set (same seed) still fails, move to it. Timeouts do not count as
- * failures here (a stopped run says nothing about the smaller case).
+ * fast-check's shrinking, run through the host: take the shrink stream of the current failing params (from the
+ * test's arbitrary), evaluate its candidates SHRINK_BATCH at a time, move to the first that still fails, repeat.
+ * Each case is re-made from the same seed with the smaller params, so its numbers stay reproducible.
  */
-async function shrink(t: TestDef, host: LearnerHost, start: { params: Params; c: Case; ev: Evaluation }) {
+async function shrink(t: TestDef, host: LearnerHost, start: Step): Promise<Step> {
+  const shrinker = t.shrink!;
   let best = start;
   let steps = 0;
-  outer: while (steps < MAX_SHRINK_STEPS) {
-    for (const q of candidates(best.params, t.shrink?.min ?? {}, t.shrink?.valid)) {
-      if (++steps > MAX_SHRINK_STEPS) break outer;
-      const c = t.make(q, t.seed ?? 0);
-      const ev = await runCase(host, c);
-      if (ev.status === 'fail' || ev.status === 'error') {
-        best = { params: q, c, ev };
-        continue outer;
+  while (steps < MAX_SHRINK_STEPS) {
+    const stream = shrinker.candidates(best.params)[Symbol.iterator]();
+    let moved = false;
+    while (!moved && steps < MAX_SHRINK_STEPS) {
+      const batch: { params: Params; c: Case }[] = [];
+      while (batch.length < SHRINK_BATCH && steps + batch.length < MAX_SHRINK_STEPS) {
+        const next = stream.next();
+        if (next.done) break;
+        batch.push({ params: next.value, c: t.make(next.value, t.seed ?? 0) });
+      }
+      if (batch.length === 0) break;
+      const { found, ran } = await firstFailing(host, batch);
+      steps += ran;
+      if (found) {
+        best = found;
+        moved = true;
       }
     }
-    break;
+    if (!moved) break;
   }
   return best;
+}
+
+/** Names of the mistakes that reproduce the learner's value on every failing case of this test (original and shrunk). */
+function reproducing(grader: Grader, cases: { c: Case; ev: Evaluation }[]): string[] {
+  let names: string[] | null = null;
+  for (const { c, ev } of cases) {
+    // A mistake returns a value; it cannot reproduce a throw, a crash or a stop.
+    const here = ev.status === 'fail' && ev.returned ? matchingMistakes(grader.mistakes, c, ev.value).map((m) => m.name) : [];
+    names = names === null ? here : names.filter((n) => here.includes(n));
+  }
+  return names ?? [];
 }
 
 /** Runs one test against the learner's code through `host`; never throws (grader bugs become status "error"). */
@@ -82,19 +118,20 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost): Pr
   try {
     const c0 = t.make(t.params, t.seed ?? 0);
     const ev0 = await runCase(host, c0);
-    let final = { params: t.params, c: c0, ev: ev0 };
+    let final: Step = { params: t.params, c: c0, ev: ev0 };
     let shrunk: TestResult['shrunk'] = null;
-    if ((ev0.status === 'fail' || ev0.status === 'error') && t.shrink && t.seed !== null) {
+    if (failing(ev0) && t.shrink && t.seed !== null) {
       final = await shrink(t, host, final);
       if (final.params !== t.params) shrunk = { params: final.params, describe: final.c.describe };
     }
     const { c, ev } = final;
-    // The original case tells mistakes apart best (tiny shrunk cases can make two bugs coincide); fall back to the shrunk one.
-    const diagnosis =
-      (ev0.status === 'fail' && ev0.returned ? diagnose(grader.mistakes, c0, ev0.value) : null) ??
-      (ev.status === 'fail' && ev.returned && c !== c0 ? diagnose(grader.mistakes, c, ev.value) : null);
+    const matches = ev.status === 'pass' ? [] : reproducing(grader, c === c0 ? [final] : [{ c: c0, ev: ev0 }, final]);
+    const first = grader.mistakes.find((m) => m.name === matches[0]);
+    // A first guess from this test alone; `assemble` keeps a name only if the learner's other tests agree.
+    const diagnosis = first ? diagnosisOf(first, matches.slice(1)) : null;
     const where = shrunk ? `smallest failing case (${shrunk.describe}, seed ${t.seed}): ` : '';
     const worst = ev.verdict?.worst ?? null;
+    const call = ev.status === 'pass' ? null : callCode(c);
     return {
       ...base,
       fn: c0.fn,
@@ -108,6 +145,7 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost): Pr
       shrunk,
       alloc: ev.alloc,
       durationMs: now() - t0,
+      ...(ev.status === 'pass' ? {} : { matches, inputs: inputsExcerpt(c), ...(call !== null ? { call } : {}) }),
     };
   } catch (e) {
     return {
@@ -157,9 +195,8 @@ export function assemble(grader: Grader, seed: number, tests: TestResult[], answ
     return { points: mine.length ? round2((maxPoints * passed) / mine.length) : 0, maxPoints, passed, total: mine.length };
   };
   const parts = { a: part('a'), b: part('b'), c: part('c') };
-  tests = dropUnsupported(tests);
-  const resolved = reconcile(grader.mistakes, tests.map((t) => t.diagnosis));
-  tests = tests.map((t, i) => (resolved[i] === t.diagnosis ? t : { ...t, diagnosis: resolved[i] }));
+  const checked = crossCheck(grader, seed, tests);
+  tests = checked.tests;
   const counts = new Map<string, { mistake: string; section: string; count: number }>();
   for (const t of tests) {
     if (!t.diagnosis) continue;
@@ -178,6 +215,7 @@ export function assemble(grader: Grader, seed: number, tests: TestResult[], answ
     tests,
     answers: { c: answers.c ?? null, freeText: answers.freeText ?? null },
     diagnoses: [...counts.values()].sort((x, y) => y.count - x.count || x.mistake.localeCompare(y.mistake)),
+    ...(checked.undiagnosed.length ? { undiagnosed: checked.undiagnosed } : {}),
     allPassed: tests.every((t) => t.status === 'pass'),
   };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { graders } from '../../graders/index';
 import { GradeResult, grade, inProcessHost, type Grader } from '../../graders/lib/index';
 import { loadLearner } from '../../graders/lib/learner-module';
+import { firstFailingTest } from './seeds';
 
 const root = join(__dirname, '..', '..', 'exercises');
 const only = process.env.EXERCISE?.padStart(2, '0');
@@ -85,5 +86,12 @@ describe.each(folders)('exercise %s', (folder) => {
       expect(r.diagnoses[0]?.mistake, `seed ${seed}: diagnoses ${JSON.stringify(r.diagnoses)}`).toBe(name);
       expect(r.diagnoses.map((d) => d.mistake)).toEqual([name]);
     }
+  });
+
+  it.each(mistakeFiles)(`mistake %s fails some test on each of ${SEEDS} seeds`, (file) => {
+    const mod = load(folder, `mistakes/${file}`);
+    const escaped: number[] = [];
+    for (let seed = 1; seed <= SEEDS; seed++) if (firstFailingTest(g, mod, seed) === null) escaped.push(seed);
+    expect(escaped, 'seeds on which the mistake passes every test').toEqual([]);
   });
 });

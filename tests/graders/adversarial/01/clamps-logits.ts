@@ -1,0 +1,11 @@
+// Wrong: avoids overflow by clamping every score to [−700, 700] before exp instead of subtracting the row maximum.
+export function shapes(Tq: number, Tk: number, dK: number, dV: number) {
+  return { Q: [Tq, dK], K: [Tk, dK], V: [Tk, dV], S: [Tq, Tk], A: [Tq, Tk], O: [Tq, dV] };
+}
+export function attention(Q: number[][], K: number[][], V: number[][]) {
+  const s = 1 / Math.sqrt(Q[0].length);
+  const scores = Q.map((q) => K.map((k) => s * q.reduce((a, x, d) => a + x * k[d], 0)));
+  const weights = scores.map((r) => { const e = r.map((x) => Math.exp(Math.max(-700, Math.min(700, x)))); const z = e.reduce((a, b) => a + b, 0); return e.map((x) => x / z); });
+  const output = weights.map((w) => V[0].map((_, c) => w.reduce((a, x, j) => a + x * V[j][c], 0)));
+  return { scores, weights, output };
+}

@@ -152,7 +152,7 @@ function tests(seed: number): TestDef[] {
       },
     }));
     out.push(...random<Dims>(seed, {
-      id: `b.${field}.random`, part: 'b', count: 4, min: MIN, valid: validTqTk, params: pickDims,
+      id: `b.${field}.random`, part: 'b', count: 4, repeat: [3], min: MIN, valid: validTqTk, params: pickDims,
       title: (p) => `${word[field]} for ${sizes(p)} (d_k = ${p.dK}, d_v = ${p.dV})`,
       make: (p, s) => attentionCase(field, randomHeads(createRng(s), p.H, p.Tq, p.Tk, p.dK, p.dV)),
     }));

@@ -21,6 +21,6 @@ export const spec: Clause[] = [
   { id: 'step.cache-unchanged', text: 'decodeStep leaves the cache it was given (and q, kNew, vNew) unchanged', tests: ['b.step.long', 'b.step-cache.long'] },
   { id: 'generate.rows', text: 'generateWithCache returns rows P … T − 1 of full causal attention', tests: ['b.generate.long', 'b.generate.random'] },
   { id: 'generate.no-prompt', text: 'P = 0: decode every token from an empty cache', tests: ['b.generate.no-prompt'] },
-  { id: 'generate.no-state', text: 'called again with the same sizes and other numbers (no answer cached by size)', tests: ['b.generate.long-again'] },
+  { id: 'generate.no-state', text: 'called again with the same sizes and other numbers (no answer cached by size)', tests: ['b.generate.long-again', 'b.generate.random', 'b.step.random', 'b.step-cache.random'] },
   { id: 'generate.inputs-unchanged', text: 'generateWithCache leaves Q, K and V unchanged', tests: ['b.generate.long'] },
 ];

@@ -209,13 +209,13 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.step-cache.empty-cache', part: 'b', title: 'the cache returned by the decode step of the very first token (one row: the new key and value)', make: () => stepCase(SHORT, 0, 'cache') }));
   out.push(fixed({ id: 'b.step-cache.long', part: 'b', title: 'the cache returned by the decode step of token 5: rows 0 … 5 in position order', make: () => stepCase(LONG, 5, 'cache') }));
   out.push(...random<StepDims>(seed, {
-    id: 'b.step-cache.random', part: 'b', count: 2, min: { P: 0, d: 1, dv: 1 },
+    id: 'b.step-cache.random', part: 'b', count: 2, repeat: [1], min: { P: 0, d: 1, dv: 1 },
     params: (rng) => ({ P: dim(rng, 1, 8), d: dim(rng, 1, 6), dv: dim(rng, 1, 4) }),
     title: (p) => `the cache returned by a decode step after ${count(p.P, 'cached token', 'cached tokens')} (d_k = ${p.d}, d_v = ${p.dv})`,
     make: (p, s) => stepCase(seq(createRng(s), p.P + 1, p.d, p.dv), p.P, 'cache'),
   }));
   out.push(...random<StepDims>(seed, {
-    id: 'b.step.random', part: 'b', count: 4, min: { P: 0, d: 1, dv: 1 },
+    id: 'b.step.random', part: 'b', count: 4, repeat: [3], min: { P: 0, d: 1, dv: 1 },
     params: (rng, k) => ({ P: k === 0 ? 0 : dim(rng, 1, 8), d: dim(rng, 1, 6), dv: dim(rng, 1, 4) }),
     title: (p) => `decode step after ${count(p.P, 'cached token', 'cached tokens')} (d_k = ${p.d}, d_v = ${p.dv})`,
     make: (p, s) => stepCase(seq(createRng(s), p.P + 1, p.d, p.dv), p.P),
@@ -226,7 +226,7 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.generate.large-scores', part: 'b', title: 'outputs of decoding tokens 1 and 2 whose scores exceed 1000', make: () => generateCase(LARGE, 1) }));
   out.push(fixed({ id: 'b.generate.no-prompt', part: 'b', title: 'outputs of decoding all 6 tokens one by one from an empty cache', make: () => generateCase(LONG, 0) }));
   out.push(...random<GenDims>(seed, {
-    id: 'b.generate.random', part: 'b', count: 4, min: { T: 1, P: 0, d: 1, dv: 1 },
+    id: 'b.generate.random', part: 'b', count: 4, repeat: [3], min: { T: 1, P: 0, d: 1, dv: 1 },
     valid: (p) => p.P < p.T,
     params: (rng, k) => {
       const T = k === 0 ? 1 : dim(rng, 3, 9);

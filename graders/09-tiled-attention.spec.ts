@@ -20,7 +20,7 @@ export const spec: Clause[] = [
   { id: 'tiled.tq-ne-tk', text: 'T_q ≠ T_k when not causal', tests: ['b.tiled.ragged', 'b.tiled.random'] },
   { id: 'tiled.growing-scores', text: 'scores that grow tile after tile (the running max must rise)', tests: ['b.tiled.growing-scores'] },
   { id: 'tiled.very-negative', text: 'every score near −1000', tests: ['b.tiled.very-negative-scores'] },
-  { id: 'tiled.no-state', text: 'the sizes of an earlier case with new numbers (no answer cached by size)', tests: ['b.tiled.lesson-again'] },
+  { id: 'tiled.no-state', text: 'the sizes of an earlier case with new numbers (no answer cached by size)', tests: ['b.tiled.lesson-again', 'b.tiled.random', 'b.tiled-causal.random', ...UPDATE('random')] },
   { id: 'tiled.inputs-unchanged', text: 'tiledAttention leaves Q, K and V unchanged', tests: ['b.tiled.lesson'] },
   { id: 'memory', text: 'no array of half the T_q × T_k score matrix or more, for T between MEMORY_TOKENS.min and .max', tests: ['b.memory.long', 'b.memory.long-causal', 'b.memory.random'] },
 ];

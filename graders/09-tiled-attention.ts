@@ -213,7 +213,7 @@ function tests(seed: number): TestDef[] {
       },
     }));
     out.push(...random<UpdDims>(seed, {
-      id: `b.update.${field}.random`, part: 'b', count: 3, min: { Tq: 1, d: 1, dv: 1, bq: 1 },
+      id: `b.update.${field}.random`, part: 'b', count: 3, repeat: [2], min: { Tq: 1, d: 1, dv: 1, bq: 1 },
       valid: (p) => p.Tk > p.bk,
       params: (rng) => {
         const bk = dim(rng, 1, 4);
@@ -251,7 +251,7 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.tiled.blocks-of-one', part: 'b', title: 'causal tiled attention with 1 × 1 tiles (every score is its own tile)', make: () => tiledCase(lesson.Q.slice(0, 6), lesson.K.slice(0, 6), lesson.V.slice(0, 6), 1, 1, true) }));
   out.push(fixed({ id: 'b.tiled.single-token', part: 'b', title: 'tiled attention for a single token (T = 1) with tiles of 4 × 4', make: () => tiledCase([[0.5, -1]], [[1.5, 0.25]], [[3, -2]], 4, 4, true) }));
   out.push(...random<TiledDims>(seed, {
-    id: 'b.tiled.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1, d: 1, dv: 1, bq: 1, bk: 1 },
+    id: 'b.tiled.random', part: 'b', count: 4, repeat: [3], min: { Tq: 1, Tk: 1, d: 1, dv: 1, bq: 1, bk: 1 },
     params: (rng, k) => {
       const Tq = k === 0 ? 1 : dim(rng, 2, 10);
       const Tk = k === 1 ? 1 : dim(rng, 2, 14);
@@ -264,7 +264,7 @@ function tests(seed: number): TestDef[] {
     },
   }));
   out.push(...random<{ T: number; d: number; dv: number; bq: number; bk: number }>(seed, {
-    id: 'b.tiled-causal.random', part: 'b', count: 3, min: { T: 1, d: 1, dv: 1, bq: 1, bk: 1 },
+    id: 'b.tiled-causal.random', part: 'b', count: 3, repeat: [2], min: { T: 1, d: 1, dv: 1, bq: 1, bk: 1 },
     params: (rng) => {
       const T = dim(rng, 2, 13);
       return { T, d: dim(rng, 1, 6), dv: dim(rng, 1, 4), bq: dim(rng, 1, T), bk: dim(rng, 1, T) };

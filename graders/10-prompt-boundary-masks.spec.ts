@@ -22,6 +22,6 @@ export const spec: Clause[] = [
   { id: 'mask.function', text: 'mask given as a function mask(i, j)', tests: ['b.violations.correct.lesson-function', 'b.violations.last-row.lesson'] },
   { id: 'mask.nonzero-visible', text: 'in a matrix every nonzero entry is visible (0.5, −1, 1e−9 …), only 0 and −0 hide', tests: ['b.violations.transposed.weights', 'b.violations.last-row.weights'] },
   { id: 'layouts.padding', text: 'padding on either side', tests: ['b.violations.pad-future.right-pad', 'b.violations.pad-forgotten.left-pad', 'b.violations.pad-forgotten.random'] },
-  { id: 'no-state', text: 'another layout of the same length, the same layout under other rules (no answer cached by size)', tests: ['b.allowed.same-length', 'b.allowed.lesson-non-causal', 'b.violations.correct.same-length'] },
+  { id: 'no-state', text: 'another layout of the same length, the same layout under other rules (no answer cached by size)', tests: ['b.allowed.same-length', 'b.allowed.lesson-non-causal', 'b.violations.correct.same-length', 'b.allowed.random'] },
   { id: 'inputs-unchanged', text: 'no function changes mask, segments or rules', tests: ['b.allowed.strict-rules', 'b.violations.correct.strict-rules'] },
 ];

@@ -305,7 +305,7 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.allowed.left-pad', part: 'b', title: 'the allowed mask of a left-padded chat with two tool results', make: () => allowedCase(LEFT_PAD) }));
   out.push(fixed({ id: 'b.allowed.strict-rules', part: 'b', title: 'the allowed mask of a multi-turn chat under stricter rules (user turns isolated, users see only system and user)', make: () => allowedCase(MULTI_TURN, STRICT_RULES) }));
   out.push(...random<LayoutDims>(seed, {
-    id: 'b.allowed.random', part: 'b', count: 3, min: { n: 1, len: 1 },
+    id: 'b.allowed.random', part: 'b', count: 3, repeat: [2], min: { n: 1, len: 1 },
     params: (rng) => ({ n: dim(rng, 3, 7), len: dim(rng, 1, 3) }),
     title: (p) => `the allowed mask of a random chat of ${p.n} segments (up to ${p.len} tokens each)`,
     make: (p, s) => {

@@ -48,6 +48,7 @@ function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
   return {
     fn: 'shapes',
     args: [B, H, Tq, Tk],
+    argNames: ['B', 'H', 'Tq', 'Tk'],
     expected: { A: w.shape, rowEntropy: rowEntropy(w).shape, headEntropy: headEntropy(w).shape },
     check: { kind: 'shapes', dims: { A: ['B', 'H', 'Tq', 'Tk'], rowEntropy: ['B', 'H', 'Tq'], headEntropy: ['H'] } },
     describe: describeParams({ B, H, Tq, Tk }),
@@ -55,19 +56,19 @@ function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
 }
 
 const entropyCase = (A: number[][]): Case => ({
-  fn: 'rowEntropy', args: [A], expected: entropies(A),
+  fn: 'rowEntropy', args: [A], argNames: ['A'], readOnly: ['A'], expected: entropies(A),
   check: { kind: 'tensor', name: 'entropy', dims: ['Tq'] },
   describe: describeParams({ Tq: A.length, Tk: A[0].length }),
 });
 
 const scoreCase = (S: number[][]): Case => ({
-  fn: 'scoreEntropy', args: [S], expected: entropies(S.map((row) => softmax(row))),
+  fn: 'scoreEntropy', args: [S], argNames: ['S'], readOnly: ['S'], expected: entropies(S.map((row) => softmax(row))),
   check: { kind: 'tensor', name: 'entropy', dims: ['Tq'] },
   describe: describeParams({ Tq: S.length, Tk: S[0].length }),
 });
 
 const classifyCase = (A: number[][]): Case => ({
-  fn: 'classifyRows', args: [A], expected: classify(A),
+  fn: 'classifyRows', args: [A], argNames: ['A'], readOnly: ['A'], expected: classify(A),
   check: { kind: 'exact', name: 'kinds' },
   describe: describeParams({ Tq: A.length, Tk: A[0].length }),
 });
@@ -80,6 +81,33 @@ const KINDS = [[1, 0, 0, 0], [0.25, 0.25, 0.25, 0.25], [0.5, 0.5, 0, 0], [0.7, 0
 const CAUSAL = [[1, 0, 0, 0], [0.3, 0.7, 0, 0], [0.2, 0.2, 0.6, 0], [0.1, 0.4, 0.1, 0.4]];
 /** Scores with negative entries (they are logits, not probabilities). */
 const SCORES = [[2, -1, 0.5], [0, 3, 4], [-2, -2, -2]];
+/** Masked scores (−∞ passed in) and logits in the thousands: softmax must neither overflow nor give 0·(−∞) = NaN. */
+const EDGE_SCORES = [[-Infinity, 2, -1], [1500, -Infinity, 1499], [-1200, -1201, -Infinity], [3, -Infinity, -Infinity]];
+
+/**
+ * A row over k keys whose normalised entropy H/ln k equals `h`: weight p on key 0 and (1 − p)/(k − 1) on the others,
+ * p found by bisection (H falls as p grows from 1/k to 1), so rows can sit just either side of a threshold.
+ */
+function rowWithNormalisedEntropy(k: number, h: number, Tk: number): number[] {
+  const row = (p: number) => [p, ...Array.from({ length: k - 1 }, () => (1 - p) / (k - 1)), ...Array.from({ length: Tk - k }, () => 0)];
+  const hOf = (p: number) => entropies([row(p)])[0] / Math.log(k);
+  let lo = 1 / k;
+  let hi = 1 - 1e-12;
+  for (let it = 0; it < 80; it++) {
+    const mid = (lo + hi) / 2;
+    if (hOf(mid) > h) lo = mid;
+    else hi = mid;
+  }
+  return row((lo + hi) / 2);
+}
+
+/** Rows 0.01 either side of both thresholds for k = 2, 3 and 4 visible keys, and a row whose third weight is 1e-30 (it still counts in k). */
+function nearThresholds(): number[][] {
+  const rows: number[][] = [];
+  for (const k of [2, 3, 4]) for (const h of [SHARP_AT_MOST - 0.01, SHARP_AT_MOST + 0.01, DIFFUSE_AT_LEAST - 0.01, DIFFUSE_AT_LEAST + 0.01]) rows.push(rowWithNormalisedEntropy(k, h, 5));
+  rows.push([0.5, 0.5 - 1e-30, 1e-30, 0, 0]);
+  return rows;
+}
 
 type Dims = { Tq: number; Tk: number };
 const pick = (rng: Rng, k: number): Dims => ({ Tq: k === 0 ? 1 : dim(rng, 1, 6), Tk: k === 1 ? 1 : dim(rng, 2, 8) });
@@ -102,21 +130,23 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.entropy.example', part: 'b', title: "row entropies of the statement's one-hot, uniform and half-masked rows", make: () => entropyCase(EXAMPLE) }));
   out.push(fixed({ id: 'b.entropy.causal', part: 'b', title: 'row entropies of a 4-token causal attention map (zeros above the diagonal)', make: () => entropyCase(CAUSAL) }));
   out.push(...random<Dims>(seed, {
-    id: 'b.entropy.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1 }, params: pick,
+    id: 'b.entropy.random', part: 'b', count: 4, params: pick, min: { Tq: 1, Tk: 1 }, repeat: [3],
     title: (p) => `row entropies of a ${p.Tq}×${p.Tk} weight matrix with masked keys`,
     make: (p, s) => entropyCase(randomWeights(createRng(s), p.Tq, p.Tk)),
   }));
 
   out.push(fixed({ id: 'b.score-entropy.fixed', part: 'b', title: 'entropies of the weights produced by a 3×3 score matrix with negative scores', make: () => scoreCase(SCORES) }));
+  out.push(fixed({ id: 'b.score-entropy.edge', part: 'b', title: 'entropies from scores holding −∞ (masked keys) and logits in the thousands', make: () => scoreCase(EDGE_SCORES) }));
   out.push(...random<Dims>(seed, {
-    id: 'b.score-entropy.random', part: 'b', count: 3, min: { Tq: 1, Tk: 1 }, params: pick,
+    id: 'b.score-entropy.random', part: 'b', count: 3, params: pick, min: { Tq: 1, Tk: 1 }, repeat: [2],
     title: (p) => `entropies of the weights produced by a ${p.Tq}×${p.Tk} score matrix`,
     make: (p, s) => scoreCase(randomMatrix(createRng(s), p.Tq, p.Tk, 2)),
   }));
 
   out.push(fixed({ id: 'b.classify.kinds', part: 'b', title: 'sharp, mixed or diffuse for rows that see 1, 2, 3 and 4 keys', make: () => classifyCase(KINDS) }));
+  out.push(fixed({ id: 'b.classify.near-thresholds', part: 'b', title: 'sharp, mixed or diffuse for rows 0.01 either side of h = 0.2 and h = 0.8, and a row with a weight of 1e-30', make: () => classifyCase(nearThresholds()) }));
   out.push(...random<Dims>(seed, {
-    id: 'b.classify.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1 },
+    id: 'b.classify.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1 }, repeat: [3],
     params: (rng) => ({ Tq: dim(rng, 3, 8), Tk: dim(rng, 2, 8) }),
     title: (p) => `sharp, mixed or diffuse for the rows of a ${p.Tq}×${p.Tk} weight matrix`,
     make: (p, s) => classifyCase(randomWeights(createRng(s), p.Tq, p.Tk)),

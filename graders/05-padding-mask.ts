@@ -1,5 +1,6 @@
 // Grader for exercise 05: broadcast shapes of padding and causal masks, the padding keep-mask of a ragged batch,
 // masked attention per sequence, and a perturbation test (changing the pads must not change real tokens).
+import fc from 'fast-check';
 import { attention, causalMask, combineMasks, createRng, fromNested, paddingMask, reshape, toNested, zeros, type Rng, type Tensor } from '../src/engine/index';
 import rawMeta from '../exercises/05-padding-mask/meta.json';
 import * as maskAfterSoftmax from '../exercises/05-padding-mask/mistakes/mask-after-softmax';
@@ -24,6 +25,7 @@ function shapesCase(B: number, H: number, T: number): Case {
   return {
     fn: 'maskShapes',
     args: [B, H, T],
+    argNames: ['B', 'H', 'T'],
     expected: { padding: pad.shape, causal: causal.shape, combined: combined.shape, scores: r.scores.shape },
     check: { kind: 'shapes', dims: SHAPE_DIMS },
     describe: describeParams({ B, H, T }),
@@ -36,6 +38,8 @@ function maskCase(lengths: number[], T: number): Case {
   return {
     fn: 'paddingMask',
     args: [lengths, T],
+    argNames: ['lengths', 'T'],
+    readOnly: ['lengths'],
     expected: toNested(paddingMask(lengths, T)),
     check: { kind: 'tensor', name: 'mask', dims: ['B', '1', '1', 'T'] },
     describe: `B = ${lengths.length}, T = ${T}, ${lengthsText(lengths)}`,
@@ -58,6 +62,8 @@ function attentionCase(field: Field, x: Batch): Case {
   return {
     fn: 'maskedAttention',
     args: [x.Q, x.K, x.V, x.lengths],
+    argNames: ['Q', 'K', 'V', 'lengths'],
+    readOnly: ['Q', 'K', 'V', 'lengths'],
     field,
     expected: dropHead(field === 'weights' ? r.weights : r.output),
     check: { kind: 'tensor', name: field, dims: field === 'weights' ? ['B', 'Tq', 'Tk'] : ['B', 'T', 'd_v'], hidden, hiddenValue: 0, hiddenWord: 'padded' },
@@ -104,34 +110,45 @@ function unpadded(): Batch {
   return randomBatch(createRng(55), 1, 3, 2, 2, [3]);
 }
 
-type Dims = { B: number; T: number; dK: number; dV: number };
-/** k = 0 → a single token; k = 1 → a single sequence; otherwise ragged batches. */
-function pickDims(rng: Rng, k: number): Dims {
-  return { B: k === 1 ? 1 : dim(rng, 2, 4), T: k === 0 ? 1 : dim(rng, 2, 6), dK: dim(rng, 1, 4), dV: dim(rng, 1, 3) };
+/**
+ * Pads holding numbers near ±1e10 in Q, K and V (lengths 1, 3 and 2, T = 3): pad-key logits reach ~1e10, so a mask
+ * of −1e9 instead of −∞ leaks weight onto pads, and a maximum taken before masking underflows the real keys.
+ */
+function hugePads(): Batch {
+  const rng = createRng(77);
+  const base = randomBatch(rng, 3, 3, 2, 2, [1, 3, 2]);
+  const huge = (m: number[][][]) => m.map((seq, b) => seq.map((row, t) => (t < base.lengths[b] ? row : randomMatrix(rng, 1, row.length, 1e10, 0)[0])));
+  return { Q: huge(base.Q), K: huge(base.K), V: huge(base.V), lengths: base.lengths };
 }
-const MIN: Partial<Dims> = { B: 1, T: 1, dK: 1, dV: 1 };
+
+type Dims = { B: number; T: number; dK: number; dV: number };
+const size = (lo: number, hi: number) => fc.integer({ min: lo, max: hi });
+/**
+ * By position k, so every seed covers every regime: k = 0 a single token, k = 1 a single sequence, k = 2 and 3
+ * ragged batches, k = 4 the sizes of k = 3 with new numbers and lengths (code that caches by size fails it).
+ */
+function dimsArb(k: number): fc.Arbitrary<Dims> {
+  return fc.record({ B: k === 1 ? fc.constant(1) : size(2, 4), T: k === 0 ? fc.constant(1) : size(2, 6), dK: size(1, 4), dV: size(1, 3) });
+}
 const sizes = (p: Dims) => `a batch of ${p.B} sequence${p.B === 1 ? '' : 's'} padded to T = ${p.T} (d_k = ${p.dK}, d_v = ${p.dV})`;
 
 function tests(seed: number): TestDef[] {
   const out: TestDef[] = [];
   out.push(fixed({ id: 'a.shapes.lesson', part: 'a', title: "mask shapes for the lesson's batch (B = 2, H = 2, T = 3)", make: () => shapesCase(2, 2, 3) }));
-  out.push(...random<{ B: number; H: number; T: number }>(seed, {
-    id: 'a.shapes.random', part: 'a', count: 3, min: { B: 1, H: 1, T: 1 },
-    params: (rng) => {
-      // Distinct sizes so that swapped axes are caught.
-      const B = dim(rng, 2, 4);
-      const H = B + dim(rng, 1, 3);
-      return { B, H, T: H + dim(rng, 1, 3) };
-    },
+  out.push(...random(seed, {
+    id: 'a.shapes.random', part: 'a', count: 3,
+    // Distinct sizes so that swapped axes are caught.
+    arb: () => fc.record({ B: size(2, 5), H: size(1, 6), T: size(1, 8) }).filter((p) => new Set([p.B, p.H, p.T]).size === 3),
     title: (p) => `mask shapes for B = ${p.B}, H = ${p.H}, T = ${p.T}`,
     make: (p) => shapesCase(p.B, p.H, p.T),
   }));
 
   out.push(fixed({ id: 'b.mask.lesson', part: 'b', title: "the padding mask of the lesson's batch (lengths 3 and 2, padded to 3)", make: () => maskCase([3, 2], 3) }));
   out.push(fixed({ id: 'b.mask.ragged-three', part: 'b', title: 'the padding mask of three sequences of lengths 2, 4 and 3 padded to 4', make: () => maskCase([2, 4, 3], 4) }));
-  out.push(...random<{ B: number; T: number }>(seed, {
-    id: 'b.mask.random', part: 'b', count: 3, min: { B: 1, T: 1 },
-    params: (rng, k) => ({ B: k === 0 ? 1 : dim(rng, 2, 5), T: dim(rng, 2, 7) }),
+  out.push(fixed({ id: 'b.mask.edge-lengths', part: 'b', title: 'the padding mask for lengths 1, 5 and 5 padded to 5 (a one-token sequence, two without padding)', make: () => maskCase([1, 5, 5], 5) }));
+  out.push(...random(seed, {
+    id: 'b.mask.random', part: 'b', count: 3, repeat: [2],
+    arb: (k) => fc.record({ B: k === 0 ? fc.constant(1) : size(2, 5), T: size(2, 7) }),
     title: (p) => `the padding mask of ${p.B} sequence${p.B === 1 ? '' : 's'} padded to T = ${p.T}`,
     make: (p, s) => maskCase(randomLengths(createRng(s), p.B, p.T), p.T),
   }));
@@ -140,8 +157,9 @@ function tests(seed: number): TestDef[] {
   for (const field of ['weights', 'output'] as const) {
     out.push(fixed({ id: `b.${field}.ragged-three`, part: 'b', title: `${word[field]} for three sequences of lengths 2, 4 and 3 padded to 4`, make: () => attentionCase(field, raggedThree()) }));
     out.push(fixed({ id: `b.${field}.unpadded`, part: 'b', title: `${word[field]} for one sequence without padding (the mask must change nothing)`, make: () => attentionCase(field, unpadded()) }));
+    out.push(fixed({ id: `b.${field}.huge-pads`, part: 'b', title: `${word[field]} when the pads hold numbers near ±1e10 (lengths 1, 3 and 2)`, make: () => attentionCase(field, hugePads()) }));
     out.push(...random<Dims>(seed, {
-      id: `b.${field}.random`, part: 'b', count: 4, min: MIN, params: pickDims,
+      id: `b.${field}.random`, part: 'b', count: 5, arb: dimsArb, repeat: [4],
       title: (p) => `${word[field]} for ${sizes(p)}`,
       make: (p, s) => attentionCase(field, randomBatch(createRng(s), p.B, p.T, p.dK, p.dV)),
     }));
@@ -152,7 +170,7 @@ function tests(seed: number): TestDef[] {
     make: () => attentionCase('output', perturbedBatch(createRng(5), 3, 4, 2, 2, [2, 4, 3])),
   }));
   out.push(...random<Dims>(seed, {
-    id: 'b.perturb.random', part: 'b', count: 3, min: MIN, params: (rng, k) => pickDims(rng, k + 2),
+    id: 'b.perturb.random', part: 'b', count: 3, arb: (k) => dimsArb(k + 2),
     title: (p) => `real-token outputs do not change when only the pads change: ${sizes(p)}, each sequence twice with different pad contents`,
     make: (p, s) => attentionCase('output', perturbedBatch(createRng(s), p.B, p.T, p.dK, p.dV)),
   }));

@@ -17,11 +17,12 @@ export function causalMask(Tq: number, Tk: number): Matrix {
   return M;
 }
 
-/** Part (b): the row-wise softmax of S + M (S is already scaled). */
+/** Part (b): the row-wise softmax of S + M (S is already scaled); a row with no visible key gives zeros. */
 export function maskedSoftmax(S: Matrix, M: Matrix): Matrix {
   return S.map((row, i) => {
     const z = row.map((s, j) => s + M[i][j]);
     const max = Math.max(...z);
+    if (max === -Infinity) return z.map(() => 0); // nothing to attend to; exp(−∞ − (−∞)) would be NaN
     const e = z.map((x) => Math.exp(x - max)); // exp(-Infinity) = 0: hidden keys get exactly 0
     const sum = e.reduce((a, b) => a + b, 0);
     return e.map((x) => x / sum);

@@ -1,29 +1,29 @@
 // Exercise 04 — reference solution.
 
-/** Part (a): the shapes inside one multi-head self-attention layer with T tokens, width dModel and h heads. */
-export function shapes(T: number, dModel: number, h: number): MultiHeadShapes {
-  const dH = dModel / h;
+/** Part (a): the shapes inside one multi-head self-attention layer with T tokens, width dModel and H heads. */
+export function shapes(T: number, dModel: number, H: number): MultiHeadShapes {
+  const dH = dModel / H;
   return {
     Q: [T, dModel],
-    Qh: [h, T, dH],
-    S: [h, T, T],
-    Oh: [h, T, dH],
-    concat: [T, h * dH],
-    Wo: [h * dH, dModel],
+    Qh: [H, T, dH],
+    S: [H, T, T],
+    Oh: [H, T, dH],
+    concat: [T, H * dH],
+    Wo: [H * dH, dModel],
     output: [T, dModel],
   };
 }
 
-/** Part (b): (T, d_model) → (h, T, d_h). Head r takes columns r·d_h … (r+1)·d_h − 1 of every row. */
-export function splitHeads(X: Matrix, h: number): HeadStack {
+/** Part (b): (T, d_model) → (H, T, d_h). Head h takes columns h·d_h … (h+1)·d_h − 1 of every row. */
+export function splitHeads(X: Matrix, H: number): HeadStack {
   const T = X.length;
-  const dH = X[0].length / h;
+  const dH = X[0].length / H;
   const heads: HeadStack = [];
-  for (let r = 0; r < h; r++) {
+  for (let h = 0; h < H; h++) {
     const head: Matrix = [];
     for (let t = 0; t < T; t++) {
       const row: number[] = [];
-      for (let c = 0; c < dH; c++) row.push(X[t][r * dH + c]);
+      for (let c = 0; c < dH; c++) row.push(X[t][h * dH + c]);
       head.push(row);
     }
     heads.push(head);
@@ -31,16 +31,16 @@ export function splitHeads(X: Matrix, h: number): HeadStack {
   return heads;
 }
 
-/** Part (b): (h, T, d_h) → (T, h·d_h), the inverse of splitHeads: row t is head 0's row t, then head 1's, … */
+/** Part (b): (H, T, d_h) → (T, H·d_h), the inverse of splitHeads: row t is head 0's row t, then head 1's, … */
 export function mergeHeads(heads: HeadStack): Matrix {
-  const h = heads.length;
+  const H = heads.length;
   const T = heads[0].length;
   const dH = heads[0][0].length;
   const out: Matrix = [];
   for (let t = 0; t < T; t++) {
     const row: number[] = [];
-    for (let r = 0; r < h; r++) {
-      for (let c = 0; c < dH; c++) row.push(heads[r][t][c]);
+    for (let h = 0; h < H; h++) {
+      for (let c = 0; c < dH; c++) row.push(heads[h][t][c]);
     }
     out.push(row);
   }
@@ -83,14 +83,14 @@ function oneHead(Q: Matrix, K: Matrix, V: Matrix, causal: boolean): { weights: M
 }
 
 /** Part (b): the whole layer. X is (T, d_model); W_Q, W_K, W_V and W_O are (d_model, d_model). */
-export function multiHeadForward(X: Matrix, Wq: Matrix, Wk: Matrix, Wv: Matrix, Wo: Matrix, h: number, causal: boolean): MultiHeadForward {
-  const Qh = splitHeads(matmul(X, Wq), h);
-  const Kh = splitHeads(matmul(X, Wk), h);
-  const Vh = splitHeads(matmul(X, Wv), h);
+export function multiHeadForward(X: Matrix, Wq: Matrix, Wk: Matrix, Wv: Matrix, Wo: Matrix, H: number, causal: boolean): MultiHeadForward {
+  const Qh = splitHeads(matmul(X, Wq), H);
+  const Kh = splitHeads(matmul(X, Wk), H);
+  const Vh = splitHeads(matmul(X, Wv), H);
   const weights: HeadStack = [];
   const heads: HeadStack = [];
-  for (let r = 0; r < h; r++) {
-    const one = oneHead(Qh[r], Kh[r], Vh[r], causal);
+  for (let h = 0; h < H; h++) {
+    const one = oneHead(Qh[h], Kh[h], Vh[h], causal);
     weights.push(one.weights);
     heads.push(one.output);
   }

@@ -19,6 +19,7 @@ export function maskedSoftmax(S: Matrix, M: Matrix): Matrix {
   return S.map((row, i) => {
     const z = row.map((s, j) => s + M[i][j]);
     const max = Math.max(...z);
+    if (max === -Infinity) return z.map(() => 0);
     const e = z.map((x) => Math.exp(x - max));
     const sum = e.reduce((a, b) => a + b, 0);
     return e.map((x) => x / sum);

@@ -3,7 +3,7 @@
 /** Bytes of one stored number: the format's bit width divided by 8. */
 function bytesPerElement(dtype: CacheDtype): number {
   if (dtype === 'fp32' || dtype === 'bf16') return 4;
-  if (dtype === 'fp16' || dtype === 'bf16') return 2;
+  if (dtype === 'fp16') return 2;
   return 1; // fp8, int8
 }
 

@@ -27,7 +27,9 @@ const kind = (s: Spec) => (s.kvHeads === s.heads ? 'MHA' : s.kvHeads === 1 ? 'MQ
 /** "an MHA", "an MQA", "a GQA" (as the letters are spoken). */
 const aKind = (s: Spec) => (kind(s) === 'GQA' ? 'a GQA' : `an ${kind(s)}`);
 const describe = (s: Spec) =>
-  `${count(s.layers, 'layer', 'layers')}, B = ${s.batch}, T = ${s.seqLen}, h = ${s.heads}, h_kv = ${s.kvHeads}, d_h = ${s.headDim}, ${s.dtype}`;
+  `${count(s.layers, 'layer', 'layers')}, B = ${s.batch}, T = ${s.seqLen}, H = ${s.heads}, H_kv = ${s.kvHeads}, d_h = ${s.headDim}, ${s.dtype}`;
+/** The spec argument must come back unchanged. */
+const SPEC_UNCHANGED = ['spec'];
 const describeNoT = (s: Spec) => describe(s).replace(`, T = ${s.seqLen}`, '');
 
 /** Part (a): the engine's keys of one layer for a (small) spec: the K tensor a multi-head layer caches. */
@@ -40,13 +42,14 @@ function shapeCase(s: Spec): Case {
   });
   return {
     fn: 'cacheShape', args: [s], expected: r.k.shape,
-    check: { kind: 'shape', name: 'the cached keys of one layer', dims: ['B', 'h_kv', 'T', 'd_h'] },
+    check: { kind: 'shape', name: 'the cached keys of one layer', dims: ['B', 'H_kv', 'T', 'd_h'] },
     describe: describe(s),
+    readOnly: SPEC_UNCHANGED, argNames: SPEC_UNCHANGED,
   };
 }
 
 function bytesCase(s: Spec): Case {
-  return { fn: 'kvCacheBytes', args: [s], expected: engineBytes(s), check: { kind: 'exact', name: 'bytes' }, describe: describe(s) };
+  return { fn: 'kvCacheBytes', args: [s], expected: engineBytes(s), check: { kind: 'exact', name: 'bytes' }, describe: describe(s), readOnly: SPEC_UNCHANGED, argNames: SPEC_UNCHANGED };
 }
 
 /** The longest T with engineBytes(T) ≤ budget: whole tokens, so the budget over the bytes of one token, rounded down. */
@@ -56,6 +59,7 @@ function maxLenCase(s: Spec, budget: number): Case {
     fn: 'maxSeqLen', args: [s, budget], expected: Math.floor(budget / perToken),
     check: { kind: 'exact', name: 'maxSeqLen' },
     describe: `${describeNoT(s)}, budget ${budget} bytes`,
+    readOnly: SPEC_UNCHANGED, argNames: ['spec', 'budgetBytes'],
   };
 }
 
@@ -68,7 +72,7 @@ const TOY: Spec = { layers: 4, batch: 2, seqLen: 5, heads: 6, kvHeads: 2, headDi
 const GiB = 2 ** 30;
 
 /**
- * Group sizes h / h_kv used by random specs. 8 is left out on purpose: counting bits instead of bytes also
+ * Group sizes H / H_kv used by random specs. 8 is left out on purpose: counting bits instead of bytes also
  * multiplies the size by 8, and the two mistakes must stay distinguishable.
  */
 const GROUPS = [1, 2, 3, 4, 6, 16];
@@ -108,6 +112,11 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.bytes.small-mha', part: 'b', title: `bytes of a small MHA model's cache (${describe(SMALL)})`, make: () => bytesCase(SMALL) }));
   out.push(fixed({ id: 'b.bytes.small-gqa', part: 'b', title: 'bytes of the small model with 4 key/value heads (GQA), stored in bf16', make: () => bytesCase({ ...SMALL, kvHeads: 4, dtype: 'bf16' }) }));
   out.push(fixed({ id: 'b.bytes.small-mqa', part: 'b', title: 'bytes of the small model with one key/value head (MQA), stored in int8', make: () => bytesCase({ ...SMALL, kvHeads: 1, dtype: 'int8' }) }));
+  // The same sizes in every storage format, one after another: each format's width, and no answer cached by size.
+  for (const dtype of DTYPES) {
+    const s = { ...SMALL, kvHeads: 3, seqLen: 1000, dtype };
+    out.push(fixed({ id: `b.bytes.dtype-${dtype}`, part: 'b', title: `bytes of a GQA cache stored in ${dtype} (${describe(s)})`, make: () => bytesCase(s) }));
+  }
   out.push(...random<Dims>(seed, {
     id: 'b.bytes.random', part: 'b', count: 4, min: MIN, valid: validGroup, params: pickSpec,
     title: (p) => `bytes of ${aKind(toSpec(p))} cache (${describe(toSpec(p))})`,
@@ -116,6 +125,8 @@ function tests(seed: number): TestDef[] {
 
   out.push(fixed({ id: 'b.maxlen.7b-mha-8gib', part: 'b', title: 'the longest context of the 7B-class model (MHA) that fits in 8 GiB', make: () => maxLenCase(SEVEN_B, 8 * GiB) }));
   out.push(fixed({ id: 'b.maxlen.7b-gqa-8gib', part: 'b', title: 'the longest context of the 7B-class model with 8 key/value heads that fits in 8 GiB', make: () => maxLenCase({ ...SEVEN_B, kvHeads: 8 }, 8 * GiB) }));
+  out.push(fixed({ id: 'b.maxlen.7b-fp8-1gib', part: 'b', title: 'the longest context of the 7B-class model with its cache stored in fp8 that fits in 1 GiB', make: () => maxLenCase({ ...SEVEN_B, dtype: 'fp8' }, GiB) }));
+  out.push(fixed({ id: 'b.maxlen.below-one-token', part: 'b', title: "the longest context when the budget is one byte short of a single token's cache (the answer is 0 tokens)", make: () => maxLenCase(TOY, engineBytes({ ...TOY, seqLen: 1 }) - 1) }));
   out.push(fixed({ id: 'b.maxlen.small-6gb', part: 'b', title: 'the longest context of the small model (batch 8, fp32) that fits in 6 GB = 6·10⁹ bytes', make: () => maxLenCase(SMALL, 6e9) }));
   out.push(...random<Dims>(seed, {
     id: 'b.maxlen.random', part: 'b', count: 4, min: MIN, valid: validGroup, params: pickSpec,
@@ -137,7 +148,7 @@ export const grader: Grader = {
   tests,
   mistakes: [
     { name: 'forgets-factor-2', module: forgetsFactor2, section: '5.2', message: 'your size counts only the keys: the cache holds K and V, a factor of 2' },
-    { name: 'uses-query-heads', module: usesQueryHeads, section: '4.5', message: 'your cache has one entry per query head; with GQA and MQA only the h_kv key/value heads are cached' },
+    { name: 'uses-query-heads', module: usesQueryHeads, section: '4.5', message: 'your cache has one entry per query head; with GQA and MQA only the H_kv key/value heads are cached' },
     { name: 'bits-not-bytes', module: bitsNotBytes, section: '5.2', message: 'your size is 8 times too large: fp16 takes 2 bytes per number, not 16' },
     { name: 'max-len-rounded-up', module: maxLenRoundedUp, section: '5.2', message: 'your length is rounded up, so its cache exceeds the budget; round the number of whole tokens down' },
   ],

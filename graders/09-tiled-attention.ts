@@ -74,6 +74,8 @@ function updateCase(field: StateField, V: number[][], trace: FlashStep[], step: 
     expected,
     check: { kind: 'tensor', name: field, dims: STATE_DIMS[field] },
     describe: describeParams({ rows: step.rowEnd - step.rowStart, cols: step.colEnd - step.colStart, d_v: Dv, 'key tile': step.kBlock }),
+    // The state may be updated in place and returned; the scores and values belong to the caller.
+    readOnly: ['', 'scores', 'vBlock'], argNames: ['state', 'scores', 'vBlock'],
   };
 }
 
@@ -119,6 +121,7 @@ function tiledCase(Q: number[][], K: number[][], V: number[][], bq: number, bk: 
     expected,
     check: { kind: 'tensor', name: 'output', dims: ['Tq', 'd_v'] },
     describe: describeParams({ Tq, Tk, d_k: Q[0].length, d_v: V[0].length, B_q: bq, B_k: bk }) + (causal ? ', causal' : ''),
+    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V', 'blockQ', 'blockK', 'causal'],
     ...(probe
       ? {
           probeAlloc: true,
@@ -138,6 +141,16 @@ const GROWING = {
   Q: [[1], [1], [0.5]],
   K: Array.from({ length: 8 }, (_, j) => [150 * j]),
   V: Array.from({ length: 8 }, (_, j) => [j % 3, 1 - (j % 2)]),
+};
+/**
+ * Every score near −1000 (q·k with q < 0 < k): a running max started at 0 instead of −∞ makes every exp() underflow
+ * to 0. With `keep`, row 0 sees nothing in the first key tile of 2.
+ */
+const VERY_NEGATIVE = {
+  Q: [[-10], [-12], [-8.5]],
+  K: [[100], [104], [99], [110], [101]],
+  V: [[1, 0], [0, 1], [2, -1], [-1, 2], [0.5, 0.5]],
+  keep: [[0, 0, 1, 1, 1], [1, 1, 1, 1, 1], [1, 0, 1, 1, 0]],
 };
 /** Three queries over ten keys: tiles of 2 × 4 divide neither length. */
 const RAGGED = {
@@ -192,8 +205,15 @@ function tests(seed: number): TestDef[] {
         return updateCase(field, MASKED.V, trace, trace[0]);
       },
     }));
+    out.push(fixed({
+      id: `b.update.${field}.very-negative`, part: 'b', title: `${word} after a first key tile whose scores are all near −1000 (row 0 fully masked)`,
+      make: () => {
+        const trace = traced(VERY_NEGATIVE.Q, VERY_NEGATIVE.K, VERY_NEGATIVE.V, 3, 2, VERY_NEGATIVE.keep);
+        return updateCase(field, VERY_NEGATIVE.V, trace, trace[0]);
+      },
+    }));
     out.push(...random<UpdDims>(seed, {
-      id: `b.update.${field}.random`, part: 'b', count: 3, min: { Tq: 1, d: 1, dv: 1, bq: 1 },
+      id: `b.update.${field}.random`, part: 'b', count: 3, repeat: [2], min: { Tq: 1, d: 1, dv: 1, bq: 1 },
       valid: (p) => p.Tk > p.bk,
       params: (rng) => {
         const bk = dim(rng, 1, 4);
@@ -217,13 +237,21 @@ function tests(seed: number): TestDef[] {
 
   const lesson = lessonExample();
   out.push(fixed({ id: 'b.tiled.lesson', part: 'b', title: "tiled attention on the lesson's example (T = 12, d = 4, tiles of 4 × 4)", make: () => tiledCase(lesson.Q, lesson.K, lesson.V, 4, 4, false) }));
+  out.push(fixed({
+    id: 'b.tiled.lesson-again', part: 'b', title: 'tiled attention on another example of the same sizes (T = 12, d = 4, tiles of 4 × 4), new numbers',
+    make: () => {
+      const rng = createRng(64);
+      return tiledCase(randomMatrix(rng, 12, 4), randomMatrix(rng, 12, 4), randomMatrix(rng, 12, 4), 4, 4, false);
+    },
+  }));
+  out.push(fixed({ id: 'b.tiled.very-negative-scores', part: 'b', title: 'tiled attention where every score is near −1000 (tiles of 2 × 2)', make: () => tiledCase(VERY_NEGATIVE.Q, VERY_NEGATIVE.K, VERY_NEGATIVE.V, 2, 2, false) }));
   out.push(fixed({ id: 'b.tiled.lesson-causal', part: 'b', title: "causal tiled attention on the lesson's example (tiles above the diagonal hold only hidden keys)", make: () => tiledCase(lesson.Q, lesson.K, lesson.V, 4, 4, true) }));
   out.push(fixed({ id: 'b.tiled.ragged', part: 'b', title: 'tiled attention for 3 queries over 10 keys with tiles of 2 × 4 (neither divides)', make: () => tiledCase(RAGGED.Q, RAGGED.K, RAGGED.V, 2, 4, false) }));
   out.push(fixed({ id: 'b.tiled.growing-scores', part: 'b', title: 'tiled attention where every key tile has larger scores than the last (up to 1050)', make: () => tiledCase(GROWING.Q, GROWING.K, GROWING.V, 2, 2, false) }));
   out.push(fixed({ id: 'b.tiled.blocks-of-one', part: 'b', title: 'causal tiled attention with 1 × 1 tiles (every score is its own tile)', make: () => tiledCase(lesson.Q.slice(0, 6), lesson.K.slice(0, 6), lesson.V.slice(0, 6), 1, 1, true) }));
   out.push(fixed({ id: 'b.tiled.single-token', part: 'b', title: 'tiled attention for a single token (T = 1) with tiles of 4 × 4', make: () => tiledCase([[0.5, -1]], [[1.5, 0.25]], [[3, -2]], 4, 4, true) }));
   out.push(...random<TiledDims>(seed, {
-    id: 'b.tiled.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1, d: 1, dv: 1, bq: 1, bk: 1 },
+    id: 'b.tiled.random', part: 'b', count: 4, repeat: [3], min: { Tq: 1, Tk: 1, d: 1, dv: 1, bq: 1, bk: 1 },
     params: (rng, k) => {
       const Tq = k === 0 ? 1 : dim(rng, 2, 10);
       const Tk = k === 1 ? 1 : dim(rng, 2, 14);
@@ -236,7 +264,7 @@ function tests(seed: number): TestDef[] {
     },
   }));
   out.push(...random<{ T: number; d: number; dv: number; bq: number; bk: number }>(seed, {
-    id: 'b.tiled-causal.random', part: 'b', count: 3, min: { T: 1, d: 1, dv: 1, bq: 1, bk: 1 },
+    id: 'b.tiled-causal.random', part: 'b', count: 3, repeat: [2], min: { T: 1, d: 1, dv: 1, bq: 1, bk: 1 },
     params: (rng) => {
       const T = dim(rng, 2, 13);
       return { T, d: dim(rng, 1, 6), dv: dim(rng, 1, 4), bq: dim(rng, 1, T), bk: dim(rng, 1, T) };

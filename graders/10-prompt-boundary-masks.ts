@@ -60,7 +60,7 @@ function violationsOf(mask: Mask, segs: Segment[], rules: Rules = {}): [number, 
 // ---------------------------------------------------------------------------------------------------------------
 // Leaky (and safe) variants of the correct mask.
 
-type Variant = 'correct' | 'stricter' | 'future' | 'pad-future' | 'pad-forgotten' | 'tool-injection' | 'off-by-one' | 'transposed' | 'last-row' | 'cross-tool';
+type Variant = 'correct' | 'stricter' | 'future' | 'pad-future' | 'pad-forgotten' | 'tool-injection' | 'off-by-one' | 'transposed' | 'last-row' | 'last-key' | 'cross-tool';
 const VARIANT_WORD: Record<Variant, string> = {
   correct: 'the correct mask',
   stricter: 'a mask stricter than the rules (safe: it only hides more)',
@@ -71,6 +71,7 @@ const VARIANT_WORD: Record<Variant, string> = {
   'off-by-one': 'an off-by-one causal mask (j ≤ i + 1)',
   transposed: 'the transposed mask',
   'last-row': 'a mask that leaks only in its last row that can leak',
+  'last-key': 'a mask where the first real query sees the last key',
   'cross-tool': 'a mask where a tool segment sees an earlier tool segment',
 };
 const copy = (m: Mask): Mask => m.map((r) => [...r]);
@@ -133,6 +134,12 @@ function buildVariant(v: Variant, segs: Segment[], rules: Rules | undefined, rng
       return nested(combineMasks(promptBoundaryMask(roles, { ...rules, causal: false }), causalMask(T, T, { past: 1 })));
     case 'transposed':
       return A.map((r, i) => r.map((_, j) => A[j][i]));
+    case 'last-key': {
+      const i = roles.findIndex((r) => r !== 'pad');
+      const M = copy(A);
+      if (i >= 0 && i < T - 1) M[i][T - 1] = 1;
+      return M;
+    }
     case 'last-row': {
       const M = copy(A);
       for (let i = T - 1; i >= 0; i--) {
@@ -146,21 +153,32 @@ function buildVariant(v: Variant, segs: Segment[], rules: Rules | undefined, rng
   }
 }
 
-/** The mask as the learner receives it: a matrix, or a function (i, j) => boolean. */
-const maskArg = (M: Mask, asFunction: boolean) => (asFunction ? fnArg(M.map((r) => r.map((x) => x !== 0))) : M);
+/** How the mask reaches the learner: a 0/1 matrix, a matrix of other keep values (any nonzero is visible), a function. */
+type MaskForm = 'matrix' | 'weights' | 'function';
+const FORM_WORD: Record<MaskForm, string> = { matrix: 'a 0/1 matrix', weights: 'a matrix of keep values other than 1 (any nonzero is visible, 0 and −0 hidden)', function: 'a function' };
+/** Nonzero keep values, visible like 1: fractions, negatives, tiny and huge magnitudes next to the 0 threshold. */
+const KEEP_VALUES = [0.5, -1, 2, 1e-9, -0.25, 1e300, 1, -1e-300];
+const maskArg = (M: Mask, form: MaskForm) =>
+  form === 'function'
+    ? fnArg(M.map((r) => r.map((x) => x !== 0)))
+    : form === 'weights'
+      ? M.map((r, i) => r.map((x, j) => (x !== 0 ? KEEP_VALUES[(i * r.length + j) % KEEP_VALUES.length] : (i + j) % 2 ? -0 : 0)))
+      : M;
 
 /** The case for variant `v` of a layout, or null when that variant does not leak there (e.g. no adjacent visible pair). */
-function violationsCase(v: Variant, segs: Segment[], rules: Rules | undefined, rng: Rng, asFunction: boolean): Case | null {
+function violationsCase(v: Variant, segs: Segment[], rules: Rules | undefined, rng: Rng, form: MaskForm): Case | null {
   const M = buildVariant(v, segs, rules, rng);
   const expected = violationsOf(M, segs, rules);
   const safe = v === 'correct' || v === 'stricter';
   if (safe !== (expected.length === 0)) return null;
   return {
     fn: 'findViolations',
-    args: rules ? [maskArg(M, asFunction), segs, rules] : [maskArg(M, asFunction), segs],
+    args: rules ? [maskArg(M, form), segs, rules] : [maskArg(M, form), segs],
     expected,
     check: { kind: 'exact', name: 'violations' },
-    describe: `layout ${describeLayout(segs)}${rules ? `, rules ${JSON.stringify(rules)}` : ''}, mask given as ${asFunction ? 'a function' : 'a matrix'}`,
+    describe: `layout ${describeLayout(segs)}${rules ? `, rules ${JSON.stringify(rules)}` : ''}, mask given as ${FORM_WORD[form]}`,
+    // A function mask is revived from its table inside the sandbox; only plain arguments can be compared after the call.
+    readOnly: [form === 'function' ? '' : 'mask', 'segments', 'rules'], argNames: ['mask', 'segments', 'rules'],
   };
 }
 
@@ -172,6 +190,7 @@ function allowedCase(segs: Segment[], rules?: Rules): Case {
     expected: A,
     check: { kind: 'tensor', name: 'mask', dims: ['T (queries)', 'T (keys)'] },
     describe: `layout ${describeLayout(segs)}${rules ? `, rules ${JSON.stringify(rules)}` : ''}`,
+    readOnly: ['segments', 'rules'], argNames: ['segments', 'rules'],
   };
 }
 
@@ -202,6 +221,16 @@ const LEFT_PAD = layout([['pad', 2], ['system', 1], ['user', 2], ['tool', 2], ['
 /** Stricter rules: user turns isolated from each other, and users cannot read tool or assistant text. */
 const STRICT_RULES: Rules = { isolate: ['tool', 'user'], sees: { user: ['system', 'user'] } };
 const MULTI_TURN = layout([['system', 1], ['user', 2], ['assistant', 2], ['user', 1], ['tool', 2], ['assistant', 1], ['user', 2]]);
+/** Another 12-token chat: same length as the lesson's, different roles (an answer cached by length is caught). */
+const SAME_LENGTH = layout([['pad', 1], ['system', 3], ['user', 2], ['assistant', 2], ['tool', 1], ['assistant', 3]]);
+/** Not causal: every real token sees later tokens its role may see (a bidirectional encoder over the prompt). */
+const NON_CAUSAL: Rules = { causal: false };
+/** Nothing isolated: an empty list overrides the default ['tool']. */
+const ISOLATE_NONE: Rules = { isolate: [] };
+/** Rules that list pad among the visible roles: pad must stay hidden whatever the rules say. */
+const SEES_PAD: Rules = { sees: { user: ['system', 'user', 'tool', 'assistant', 'pad'], assistant: ['pad', 'user'], pad: ['system', 'user'] } };
+/** Tool tokens see only system: a tool pair in another segment breaks the role table first (reason role, not segment). */
+const TOOL_SEES_SYSTEM: Rules = { sees: { tool: ['system'] } };
 
 const RULE_SETS: (Rules | undefined)[] = [
   undefined,
@@ -209,6 +238,11 @@ const RULE_SETS: (Rules | undefined)[] = [
   STRICT_RULES,
   { sees: { tool: ['system', 'user', 'tool'] } },
   { isolate: ['tool', 'assistant'] },
+  NON_CAUSAL,
+  ISOLATE_NONE,
+  SEES_PAD,
+  TOOL_SEES_SYSTEM,
+  { causal: false, isolate: ['tool', 'user'], sees: { system: ['system', 'user'] } },
 ];
 
 type Need = { pad: 'none' | 'left' | 'right' | 'any'; tools: number };
@@ -222,6 +256,7 @@ const NEEDS: Record<Variant, Need> = {
   'off-by-one': { pad: 'any', tools: 0 },
   transposed: { pad: 'any', tools: 0 },
   'last-row': { pad: 'any', tools: 0 },
+  'last-key': { pad: 'any', tools: 0 },
   'cross-tool': { pad: 'any', tools: 2 },
 };
 const NEXT: Record<Role, Role[]> = { system: ['user'], user: ['assistant', 'tool'], tool: ['assistant'], assistant: ['user', 'tool'], pad: [] };
@@ -262,10 +297,15 @@ function tests(seed: number): TestDef[] {
   }));
 
   out.push(fixed({ id: 'b.allowed.lesson', part: 'b', title: "the allowed mask of the lesson's chat (system, user, tool, assistant, tool, assistant)", make: () => allowedCase(LESSON) }));
+  out.push(fixed({ id: 'b.allowed.lesson-non-causal', part: 'b', title: "the allowed mask of the same chat with causal = false (later keys visible where the roles allow)", make: () => allowedCase(LESSON, NON_CAUSAL) }));
+  out.push(fixed({ id: 'b.allowed.same-length', part: 'b', title: 'the allowed mask of another 12-token chat (left pad, a single tool result)', make: () => allowedCase(SAME_LENGTH) }));
+  out.push(fixed({ id: 'b.allowed.isolate-none', part: 'b', title: 'the allowed mask of a left-padded chat with isolate = [] (no role isolated: tool results see each other)', make: () => allowedCase(LEFT_PAD, ISOLATE_NONE) }));
+  out.push(fixed({ id: 'b.allowed.sees-pad', part: 'b', title: 'the allowed mask of a right-padded chat under rules that list pad as visible (pad stays hidden)', make: () => allowedCase(RIGHT_PAD, SEES_PAD) }));
+  out.push(fixed({ id: 'b.allowed.tool-sees-system', part: 'b', title: "the allowed mask of the lesson's chat when tool tokens see only system", make: () => allowedCase(LESSON, TOOL_SEES_SYSTEM) }));
   out.push(fixed({ id: 'b.allowed.left-pad', part: 'b', title: 'the allowed mask of a left-padded chat with two tool results', make: () => allowedCase(LEFT_PAD) }));
   out.push(fixed({ id: 'b.allowed.strict-rules', part: 'b', title: 'the allowed mask of a multi-turn chat under stricter rules (user turns isolated, users see only system and user)', make: () => allowedCase(MULTI_TURN, STRICT_RULES) }));
   out.push(...random<LayoutDims>(seed, {
-    id: 'b.allowed.random', part: 'b', count: 3, min: { n: 1, len: 1 },
+    id: 'b.allowed.random', part: 'b', count: 3, repeat: [2], min: { n: 1, len: 1 },
     params: (rng) => ({ n: dim(rng, 3, 7), len: dim(rng, 1, 3) }),
     title: (p) => `the allowed mask of a random chat of ${p.n} segments (up to ${p.len} tokens each)`,
     make: (p, s) => {
@@ -274,16 +314,25 @@ function tests(seed: number): TestDef[] {
     },
   }));
 
-  const FIXED: { v: Variant; key: string; segs: Segment[]; rules?: Rules; fn?: boolean; where: string }[] = [
+  const FIXED: { v: Variant; key: string; segs: Segment[]; rules?: Rules; form?: MaskForm; where: string }[] = [
     { v: 'correct', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
-    { v: 'correct', key: 'lesson-function', segs: LESSON, fn: true, where: "the lesson's chat, given as a function" },
+    { v: 'correct', key: 'lesson-function', segs: LESSON, form: 'function', where: "the lesson's chat, given as a function" },
+    { v: 'correct', key: 'non-causal', segs: LESSON, rules: NON_CAUSAL, where: "the lesson's chat with causal = false" },
+    { v: 'correct', key: 'isolate-none', segs: LESSON, rules: ISOLATE_NONE, where: "the lesson's chat with isolate = []" },
+    { v: 'correct', key: 'same-length', segs: SAME_LENGTH, where: 'another 12-token chat' },
+    { v: 'transposed', key: 'weights', segs: LESSON, form: 'weights', where: "the lesson's chat, as keep values other than 1" },
+    { v: 'last-row', key: 'weights', segs: MULTI_TURN, rules: STRICT_RULES, form: 'weights', where: 'a multi-turn chat under stricter rules, as keep values other than 1' },
+    { v: 'cross-tool', key: 'tool-sees-system', segs: LESSON, rules: TOOL_SEES_SYSTEM, where: "the lesson's chat when tool tokens see only system" },
+    { v: 'pad-forgotten', key: 'sees-pad', segs: LEFT_PAD, rules: SEES_PAD, where: 'a left-padded chat under rules that list pad as visible' },
+    { v: 'off-by-one', key: 'isolate-none', segs: LESSON, rules: ISOLATE_NONE, where: "the lesson's chat with isolate = []" },
+    { v: 'last-key', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'stricter', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'future', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'tool-injection', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'cross-tool', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'off-by-one', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
     { v: 'transposed', key: 'lesson', segs: LESSON, where: "the lesson's chat" },
-    { v: 'last-row', key: 'lesson', segs: LESSON, fn: true, where: "the lesson's chat, given as a function" },
+    { v: 'last-row', key: 'lesson', segs: LESSON, form: 'function', where: "the lesson's chat, given as a function" },
     { v: 'correct', key: 'right-pad', segs: RIGHT_PAD, where: 'a right-padded chat' },
     { v: 'pad-future', key: 'right-pad', segs: RIGHT_PAD, where: 'a right-padded chat' },
     { v: 'pad-forgotten', key: 'left-pad', segs: LEFT_PAD, where: 'a left-padded chat' },
@@ -295,7 +344,7 @@ function tests(seed: number): TestDef[] {
     out.push(fixed({
       id: `b.violations.${f.v}.${f.key}`, part: 'b', title: `violations in ${VARIANT_WORD[f.v]} of ${f.where}`,
       make: () => {
-        const c = violationsCase(f.v, f.segs, f.rules, createRng(10), f.fn ?? false);
+        const c = violationsCase(f.v, f.segs, f.rules, createRng(10), f.form ?? 'matrix');
         if (!c) throw new Error(`variant ${f.v} does not leak in ${describeLayout(f.segs)}`);
         return c;
       },
@@ -314,10 +363,10 @@ function tests(seed: number): TestDef[] {
           const segs = randomLayout(rng, p.n, p.len, NEEDS[v]);
           // Custom rules only where the variant's leak does not depend on the default table.
           const rules = v === 'cross-tool' || v === 'tool-injection' ? undefined : RULE_SETS[rng.int(0, RULE_SETS.length)];
-          const c = violationsCase(v, segs, rules, rng, rng.next() < 0.5);
+          const c = violationsCase(v, segs, rules, rng, (['matrix', 'weights', 'function'] as const)[rng.int(0, 3)]);
           if (c) return c;
         }
-        return violationsCase(v, LESSON, undefined, rng, false) as Case;
+        return violationsCase(v, LESSON, undefined, rng, 'matrix') as Case;
       },
     }));
   }

@@ -7,7 +7,7 @@ function bytesPerElement(dtype: CacheDtype): number {
   return 1; // fp8, int8
 }
 
-/** Part (a): the shape of the cached keys of one layer, (B, h_kv, T, d_h); the values have the same shape. */
+/** Part (a): the shape of the cached keys of one layer, (B, H_kv, T, d_h); the values have the same shape. */
 export function cacheShape(spec: KVCacheSpec): Shape4 {
   return [spec.batch, spec.kvHeads, spec.seqLen, spec.headDim];
 }

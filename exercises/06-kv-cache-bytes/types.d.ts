@@ -11,9 +11,9 @@ interface KVCacheSpec {
   batch: number;
   /** Tokens cached per sequence, T. */
   seqLen: number;
-  /** Query heads h. */
+  /** Query heads H. */
   heads: number;
-  /** Key/value heads h_kv: h for MHA, fewer for GQA, 1 for MQA. */
+  /** Key/value heads H_kv: H for MHA, fewer for GQA, 1 for MQA. */
   kvHeads: number;
   /** Width of one head, d_h. */
   headDim: number;

@@ -1,8 +1,8 @@
 // Exercise 07 — reference solution.
 
-/** Part (a): shapes of the slopes, the bias, S, A and O for h heads, Tq queries, Tk keys and widths dK, dV. */
-export function shapes(h: number, Tq: number, Tk: number, dK: number, dV: number): AlibiShapes {
-  return { slopes: [h], bias: [h, Tq, Tk], S: [h, Tq, Tk], A: [h, Tq, Tk], O: [h, Tq, dV] };
+/** Part (a): shapes of the slopes, the bias, S, A and O for H heads, Tq queries, Tk keys and widths dK, dV. */
+export function shapes(H: number, Tq: number, Tk: number, dK: number, dV: number): AlibiShapes {
+  return { slopes: [H], bias: [H, Tq, Tk], S: [H, Tq, Tk], A: [H, Tq, Tk], O: [H, Tq, dV] };
 }
 
 /** The geometric sequence 2^(−8r/n), r = 1..n. */
@@ -13,26 +13,26 @@ function powerOfTwoSlopes(n: number): number[] {
 }
 
 /** Part (b): one slope per head. */
-export function alibiSlopes(h: number): number[] {
+export function alibiSlopes(H: number): number[] {
   let n = 1;
-  while (n * 2 <= h) n *= 2; // the largest power of two ≤ h
+  while (n * 2 <= H) n *= 2; // the largest power of two ≤ H
   const slopes = powerOfTwoSlopes(n);
-  if (n === h) return slopes;
+  if (n === H) return slopes;
   const finer = powerOfTwoSlopes(2 * n);
-  for (let r = 0; slopes.length < h; r += 2) slopes.push(finer[r]); // the 1st, 3rd, 5th … slope of 2n heads
+  for (let r = 0; slopes.length < H; r += 2) slopes.push(finer[r]); // the slopes of heads 0, 2, 4 … of 2n heads
   return slopes;
 }
 
-/** Part (b): bias[r][i][j] = −m_r · (p_i − j), where query i sits at position p_i = i + (Tk − Tq). */
-export function alibiBias(h: number, Tq: number, Tk: number): number[][][] {
-  const m = alibiSlopes(h);
+/** Part (b): bias[h][i][j] = −m_h · (p_i − j), where query i sits at position p_i = i + (Tk − Tq). */
+export function alibiBias(H: number, Tq: number, Tk: number): number[][][] {
+  const m = alibiSlopes(H);
   const offset = Tk - Tq;
   const bias: number[][][] = [];
-  for (let r = 0; r < h; r++) {
+  for (let h = 0; h < H; h++) {
     const B: Matrix = [];
     for (let i = 0; i < Tq; i++) {
       const row: number[] = [];
-      for (let j = 0; j < Tk; j++) row.push(-m[r] * (i + offset - j));
+      for (let j = 0; j < Tk; j++) row.push(-m[h] * (i + offset - j));
       B.push(row);
     }
     bias.push(B);
@@ -40,18 +40,18 @@ export function alibiBias(h: number, Tq: number, Tk: number): number[][][] {
   return bias;
 }
 
-/** Part (b): causal attention with the ALiBi bias for every head. Q is (h, Tq, d_k), K is (h, Tk, d_k), V is (h, Tk, d_v). */
+/** Part (b): causal attention with the ALiBi bias for every head. Q is (H, Tq, d_k), K is (H, Tk, d_k), V is (H, Tk, d_v). */
 export function attentionWithAlibi(Q: number[][][], K: number[][][], V: number[][][]): AlibiAttentionResult {
-  const h = Q.length;
+  const H = Q.length;
   const Tq = Q[0].length;
   const Tk = K[0].length;
   const dK = Q[0][0].length;
   const dV = V[0][0].length;
-  const bias = alibiBias(h, Tq, Tk);
+  const bias = alibiBias(H, Tq, Tk);
   const scores: number[][][] = [];
   const weights: number[][][] = [];
   const output: number[][][] = [];
-  for (let r = 0; r < h; r++) {
+  for (let h = 0; h < H; h++) {
     const S: Matrix = [];
     const A: Matrix = [];
     const O: Matrix = [];
@@ -63,8 +63,8 @@ export function attentionWithAlibi(Q: number[][][], K: number[][][], V: number[]
           continue;
         }
         let dot = 0;
-        for (let c = 0; c < dK; c++) dot += Q[r][i][c] * K[r][j][c];
-        s.push(dot / Math.sqrt(dK) + bias[r][i][j]);
+        for (let c = 0; c < dK; c++) dot += Q[h][i][c] * K[h][j][c];
+        s.push(dot / Math.sqrt(dK) + bias[h][i][j]);
       }
       const max = Math.max(...s);
       const e = s.map((x) => Math.exp(x - max));
@@ -73,7 +73,7 @@ export function attentionWithAlibi(Q: number[][][], K: number[][][], V: number[]
       const o = new Array<number>(dV).fill(0);
       for (let j = 0; j < Tk; j++) {
         if (w[j] === 0) continue;
-        for (let c = 0; c < dV; c++) o[c] += w[j] * V[r][j][c];
+        for (let c = 0; c < dV; c++) o[c] += w[j] * V[h][j][c];
       }
       S.push(s);
       A.push(w);

@@ -13,11 +13,11 @@ export function decodeShapes(B: number, heads: number, kvHeads: number, P: numbe
 
 /** Part (b): FLOPs and bytes of prefilling a prompt of c.seqLen tokens. */
 export function prefillCost(c: PhaseCostInput): PhaseCost {
-  const { batch: B, heads: h, kvHeads: hkv, seqLen: T, headDim: d, layers: L, bytesPerElement: b } = c;
-  const flops = 4 * B * h * T * T * d * L; // QKᵀ and AV, 2·T²·d each per head
-  const bytesRead = B * L * T * d * (h + 2 * hkv) * b; // Q, K, V
-  let bytesWritten = B * L * T * h * d * b; // O
-  if (c.cache) bytesWritten += 2 * B * L * T * hkv * d * b; // K and V into the cache
+  const { batch: B, heads: H, kvHeads: Hkv, seqLen: T, headDim: d, layers: L, bytesPerElement: b } = c;
+  const flops = 4 * B * H * T * T * d * L; // QKᵀ and AV, 2·T²·d each per head
+  const bytesRead = B * L * T * d * (H + 2 * Hkv) * b; // Q, K, V
+  let bytesWritten = B * L * T * H * d * b; // O
+  if (c.cache) bytesWritten += 2 * B * L * T * Hkv * d * b; // K and V into the cache
   return { flops, bytesRead, bytesWritten, arithmeticIntensity: flops / (bytesRead + bytesWritten) };
 }
 
@@ -27,10 +27,10 @@ export function decodeStepCost(c: PhaseCostInput): PhaseCost {
     // Without a cache every step recomputes the whole prefix: a prefill of T tokens that writes no cache.
     return prefillCost({ ...c, cache: false });
   }
-  const { batch: B, heads: h, kvHeads: hkv, seqLen: T, headDim: d, layers: L, bytesPerElement: b } = c;
-  const flops = 4 * B * h * T * d * L; // one query row against T keys
-  const bytesRead = B * L * d * (h + 2 * hkv * T) * b; // q and the whole cache
-  const bytesWritten = B * L * d * (h + 2 * hkv) * b; // o, and the new k and v
+  const { batch: B, heads: H, kvHeads: Hkv, seqLen: T, headDim: d, layers: L, bytesPerElement: b } = c;
+  const flops = 4 * B * H * T * d * L; // one query row against T keys
+  const bytesRead = B * L * d * (H + 2 * Hkv * T) * b; // q and the whole cache
+  const bytesWritten = B * L * d * (H + 2 * Hkv) * b; // o, and the new k and v
   return { flops, bytesRead, bytesWritten, arithmeticIntensity: flops / (bytesRead + bytesWritten) };
 }
 

@@ -2,24 +2,24 @@
 
 /** Part (a) of exercise 08: tensor shapes of prefill and of one decode step in a batched layer. */
 interface DecodePhaseShapes {
-  /** Prefill scores over a P-token prompt, (B, h, P, P). */
+  /** Prefill scores over a P-token prompt, (B, H, P, P). */
   prefillScores: Shape4;
-  /** The query of one decode step, (B, h, 1, d_h). */
+  /** The query of one decode step, (B, H, 1, d_h). */
   stepQuery: Shape4;
-  /** The step's scores against the cache plus the new key, (B, h, 1, P + 1). */
+  /** The step's scores against the cache plus the new key, (B, H, 1, P + 1). */
   stepScores: Shape4;
-  /** The step's output, (B, h, 1, d_h). */
+  /** The step's output, (B, H, 1, d_h). */
   stepOutput: Shape4;
-  /** Cached keys after the step, (B, h_kv, P + 1, d_h). */
+  /** Cached keys after the step, (B, H_kv, P + 1, d_h). */
   cacheKeys: Shape4;
 }
 
 /** The sizes the attention cost model needs (the engine's `attentionCost` without `phase`). */
 interface PhaseCostInput {
   batch: number;
-  /** Query heads h. */
+  /** Query heads H. */
   heads: number;
-  /** Key/value heads h_kv (h for MHA, 1 for MQA). */
+  /** Key/value heads H_kv (H for MHA, 1 for MQA). */
   kvHeads: number;
   /** Prefill: the prompt length T. Decode: tokens in context including the new one. */
   seqLen: number;

@@ -225,13 +225,22 @@ export function compareShapes(actual: unknown, expected: Record<string, number[]
 
 /** Deep exact equality of plain values, reporting the first differing index. */
 export function compareExact(actual: unknown, expected: unknown, name: string): Verdict {
-  const walk = (a: unknown, e: unknown, index: number[]): string | null => {
-    const here = at(name, index);
+  const walk = (a: unknown, e: unknown, index: number[], label = name): string | null => {
+    const here = at(label, index);
     if (Array.isArray(e)) {
       if (!Array.isArray(a)) return `${here} is ${describe(a)}; expected an array of ${e.length}`;
       if (a.length !== e.length) return `${here} has ${a.length} entries; expected ${e.length}`;
       for (let i = 0; i < e.length; i++) {
-        const p = walk(a[i], e[i], [...index, i]);
+        const p = walk(a[i], e[i], [...index, i], label);
+        if (p) return p;
+      }
+      return null;
+    }
+    if (e !== null && typeof e === 'object') {
+      const keys = Object.keys(e);
+      if (a === null || typeof a !== 'object' || Array.isArray(a)) return `${here} is ${describe(a)}; expected an object with ${keys.join(', ')}`;
+      for (const k of keys) {
+        const p = walk((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], [], `${here}.${k}`);
         if (p) return p;
       }
       return null;

@@ -1,4 +1,4 @@
-// Wrong: the cache is sized with the h query heads instead of the h_kv key/value heads, as if GQA and MQA did not exist.
+// Wrong: the cache is sized with the H query heads instead of the H_kv key/value heads, as if GQA and MQA did not exist.
 
 /** Bytes of one stored number: the format's bit width divided by 8. */
 function bytesPerElement(dtype: CacheDtype): number {
@@ -7,7 +7,7 @@ function bytesPerElement(dtype: CacheDtype): number {
   return 1; // fp8, int8
 }
 
-/** Part (a): the shape of the cached keys of one layer, (B, h_kv, T, d_h); the values have the same shape. */
+/** Part (a): the shape of the cached keys of one layer, (B, H_kv, T, d_h); the values have the same shape. */
 export function cacheShape(spec: KVCacheSpec): Shape4 {
   return [spec.batch, spec.heads, spec.seqLen, spec.headDim];
 }

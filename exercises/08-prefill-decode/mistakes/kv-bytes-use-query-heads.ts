@@ -1,4 +1,4 @@
-// Wrong: keys and values are counted with the h query heads instead of the h_kv key/value heads (GQA/MQA ignored).
+// Wrong: keys and values are counted with the H query heads instead of the H_kv key/value heads (GQA/MQA ignored).
 
 /** Part (a): shapes of prefill over P prompt tokens and of the decode step that follows it. */
 export function decodeShapes(B: number, heads: number, kvHeads: number, P: number, headDim: number): DecodePhaseShapes {

@@ -1,4 +1,4 @@
-// Wrong: a decode step with a cache is costed like a prefill: 4·B·h·T²·d FLOPs, as if all T queries were recomputed.
+// Wrong: a decode step with a cache is costed like a prefill: 4·B·H·T²·d FLOPs, as if all T queries were recomputed.
 
 /** Part (a): shapes of prefill over P prompt tokens and of the decode step that follows it. */
 export function decodeShapes(B: number, heads: number, kvHeads: number, P: number, headDim: number): DecodePhaseShapes {

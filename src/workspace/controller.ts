@@ -52,6 +52,13 @@ export async function mount(b: Booted): Promise<void> {
     textarea.hidden = true;
     m.editor = editor;
     b.root.dataset.editor = 'monaco';
+    performance.mark('amm:editable');
+    editor.languageReady
+      ?.then(() => {
+        performance.mark('amm:intellisense');
+        b.root.dataset.intellisense = 'ready';
+      })
+      .catch(() => {});
   } catch (e) {
     b.root.dataset.editor = 'textarea';
     $(b.root, '[data-live]').textContent = `The code editor could not load (${e instanceof Error ? e.message : String(e)}); the plain text box works too.`;

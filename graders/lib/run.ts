@@ -60,10 +60,14 @@ async function shrink(t: TestDef, host: LearnerHost, start: { params: Params; c:
   let best = start;
   let steps = 0;
   outer: while (steps < MAX_SHRINK_STEPS) {
-    for (const q of candidates(best.params, t.shrink?.min ?? {}, t.shrink?.valid)) {
+    const qs = candidates(best.params, t.shrink?.min ?? {}, t.shrink?.valid).slice(0, MAX_SHRINK_STEPS - steps);
+    // A host across a message boundary runs a step's candidates in one exchange; the first failing one still wins.
+    const cs = host.callMany ? qs.map((q) => t.make(q, t.seed ?? 0)) : null;
+    const outcomes = cs && host.callMany ? await host.callMany(cs.map((c) => ({ fn: c.fn, args: c.args, options: c.probeAlloc ? { probeAlloc: true } : undefined }))) : null;
+    for (const [i, q] of qs.entries()) {
       if (++steps > MAX_SHRINK_STEPS) break outer;
-      const c = t.make(q, t.seed ?? 0);
-      const ev = await runCase(host, c);
+      const c = cs ? cs[i] : t.make(q, t.seed ?? 0);
+      const ev = outcomes ? evaluate(c, outcomes[i]) : await runCase(host, c);
       if (ev.status === 'fail' || ev.status === 'error') {
         best = { params: q, c, ev };
         continue outer;

@@ -77,6 +77,14 @@ export async function mount(b: Booted): Promise<void> {
   });
 }
 
+/** Resolves after the next frame has been painted (or soon, in a hidden tab that paints no frames). */
+function nextPaint(): Promise<void> {
+  return new Promise((done) => {
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 100);
+  });
+}
+
 function hideUndo(m: Mounted): void {
   m.beforeReset = null;
   $(m.root, '[data-action="undo-reset"]').hidden = true;
@@ -103,6 +111,8 @@ async function run(m: Mounted): Promise<void> {
     status.textContent = summary;
     performance.mark('amm:verdict');
     if (report.loadFailure?.line) m.editor.showError(report.loadFailure.line, report.loadFailure.column ?? 1, report.loadFailure.message);
+    // The verdict is painted before the result is checked and saved (the code itself was saved before the Run).
+    await nextPaint();
     const r = report.result;
     const full = (p: 'a' | 'b' | 'c') => Boolean(r && r.parts[p].total > 0 && r.parts[p].passed === r.parts[p].total);
     const saved = recordExerciseRun(data.id, { a: full('a'), b: full('b'), c: full('c') });

@@ -138,7 +138,7 @@ function nextTask(fn: () => void): void {
 
 /**
  * A host that answers the calls sent ahead with the code (one exchange with the sandbox for most of a Run) and
- * sends any others (shrinking, calls after a stop) one by one.
+ * sends any others (shrinking, calls after a stop) in coalesced batches; `callMany` takes a shrinking step at once.
  */
 async function prefetched(first: FirstCalls, session: RunSession): Promise<LearnerHost> {
   const outcomes = await session.first;

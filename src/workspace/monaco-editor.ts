@@ -32,17 +32,8 @@ import type { CodeEditor } from './code-editor';
 
 const exerciseTypes = import.meta.glob<string>('../../exercises/*/types.d.ts', { query: '?raw', import: 'default' });
 
-/**
- * The TypeScript worker (the largest download of the page, and a thread that competes for the CPU while it starts)
- * is started only once the editor has been painted and the page is idle: the learner can type before it exists.
- */
-let editorShown: () => void = () => {};
-const shown = new Promise<void>((done) => (editorShown = done));
-const afterShown = () =>
-  shown.then(() => new Promise<void>((done) => ('requestIdleCallback' in globalThis ? requestIdleCallback(() => done(), { timeout: 500 }) : setTimeout(done, 50))));
-
 (self as unknown as { MonacoEnvironment: monaco.Environment }).MonacoEnvironment = {
-  getWorker: (_id, label) => (label === 'typescript' || label === 'javascript' ? afterShown().then(() => new TsWorker()) : new EditorWorker()),
+  getWorker: (_id, label) => (label === 'typescript' || label === 'javascript' ? new TsWorker() : new EditorWorker()),
 };
 
 /** Learner code runs in a worker with console captured; the editor should know `console` (lib is ES2022 only). */
@@ -115,7 +106,6 @@ export async function createMonacoEditor(
   box.append(host);
   const editor = monaco.editor.create(host, { ...OPTIONS, model, ariaLabel });
   editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, run);
-  requestAnimationFrame(() => setTimeout(editorShown, 0));
   const listeners: (() => void)[] = [];
   model.onDidChangeContent(() => listeners.forEach((l) => l()));
   return {

@@ -1,9 +1,18 @@
-// The exercise workspace in real Chromium (playwright-core, Debian's /usr/bin/chromium) against the built site:
-// Run → verdict for every exercise's reference solution (first Run after load, then warm medians: Runs spaced as a
-// learner's are, and back-to-back), and the JS an exercise page ships before its editor is visible. Set DIST_DIR to bench a build other than dist/.
+// The exercise workspace in real Chromium (playwright-core, Debian's /usr/bin/chromium) against the built site, timed
+// as the learner sees it:
+// - Run → verdict painted: from the click on Run (the click event's timestamp) to the first frame after the results
+//   reached the DOM (requestAnimationFrame, then a task: the frame has been painted). The editor's content is changed
+//   before every Run, as a learner's is, and the Runs cycle through the reference solution and every file in
+//   exercises/<slug>/mistakes/. First Runs after a fresh load are timed separately.
+// - Editor ready: navigation → editable Monaco editor, and → IntelliSense answering (the TypeScript worker has
+//   checked the file), with a cold and a warm HTTP cache; keystroke latency while the TypeScript worker starts; and
+//   the page's transfer size.
+// Set DIST_DIR to bench a build other than dist/.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import { launchChromium } from '../tests/browser/chromium.ts';
 import { serveStatic } from '../tests/browser/static-server.ts';
 import { median, type BenchRow } from './lib.ts';
@@ -11,19 +20,241 @@ import { weighPage } from './page-weight.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-const WARM_RUNS = 15;
-/** First Runs are timed on this many fresh loads of the page. */
-const FIRST_RUNS = 5;
-/** Pause before each spaced warm Run. */
-const SPACING_MS = 250;
-const TARGET = { warmMs: 50, firstMs: 300, jsKb: 60 };
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(2)} MB`;
+/** Warm Runs of each code (solution and every mistake), interleaved round-robin. */
+const ROUNDS = Number(process.env.WS_ROUNDS ?? 10);
+/** First Runs are timed on this many fresh loads of each exercise page (alternating solution and a mistake). */
+const FIRST_LOADS = Number(process.env.WS_FIRST_LOADS ?? 4);
+/** Pause between changing the code and clicking Run (a learner's hand moving from keyboard to button). */
+const PAUSE_MS = 250;
+const EDITOR_LOADS = { cold: 3, warm: 5 };
+const TARGET = { solutionMs: 50, mistakeMs: 100, mistakeP90Ms: 200, firstMs: 300, jsKb: 60, warmEditableMs: 1000, coldEditableMs: 2500 };
+
+/** Nearest-rank percentile. */
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+const f0 = (x: number) => x.toFixed(0);
+
+interface Timed {
+  ms: number;
+  domMs: number;
+  verdict: string | null;
+}
+
+/** Puts `code` into exercise `id`'s editor, waits as a learner does, clicks Run and times click → painted verdict. */
+async function clickRun(page: Page, id: string, code: string): Promise<Timed> {
+  await page.evaluate(([i, c]) => window.__amm!.setCode(i, c), [id, code] as const);
+  await page.waitForTimeout(PAUSE_MS);
+  await page.evaluate((i) => {
+    const ws = document.querySelector<HTMLElement>(`[data-amm-ws="${i}"]`)!;
+    const button = ws.querySelector('[data-action="run"]')!;
+    const box = ws.querySelector('[data-results]')!;
+    const runs = Number(ws.dataset.runs ?? 0);
+    (window as unknown as { __bench: Promise<unknown> }).__bench = new Promise((done) => {
+      let t0: number | null = null;
+      button.addEventListener('click', (e) => (t0 = e.timeStamp), { capture: true, once: true });
+      const mo = new MutationObserver(() => {
+        if (t0 === null) return;
+        mo.disconnect();
+        const dom = performance.now();
+        // rAF runs just before the frame is painted; a task posted from it runs after that paint.
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => {
+            const painted = performance.now();
+            const finished = () => (Number(ws.dataset.runs ?? 0) > runs ? done({ ms: painted - t0!, domMs: dom - t0!, verdict: ws.dataset.verdict ?? null }) : setTimeout(finished, 5));
+            finished();
+          };
+          ch.port2.postMessage(0);
+        });
+      });
+      mo.observe(box, { childList: true, subtree: true, characterData: true });
+    });
+  }, id);
+  await page.locator(`[data-amm-ws="${id}"] [data-action="run"]`).click();
+  return (await page.evaluate(() => (window as unknown as { __bench: Promise<unknown> }).__bench)) as Timed;
+}
+
+/** Median and p90 of a list, as one cell. */
+const mp = (xs: number[]) => `${f0(median(xs))}/${f0(pct(xs, 90))}`;
+
+async function runRows(page: Page, url: string, slugs: string[]): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const firstAll: number[] = [];
+  for (const slug of slugs) {
+    const id = slug.slice(0, 2);
+    const dir = join(root, 'exercises', slug);
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+    const correct = meta.concept.choices.find((c: { correct: boolean }) => c.correct).id;
+    const codes = [{ name: 'solution', text: readFileSync(join(dir, 'solution.ts'), 'utf8') }];
+    for (const f of readdirSync(join(dir, 'mistakes')).filter((f) => f.endsWith('.ts')).sort()) {
+      codes.push({ name: f.replace(/\.ts$/, ''), text: readFileSync(join(dir, 'mistakes', f), 'utf8') });
+    }
+    let edit = 0;
+    // A different trailing comment each time: the code really changed, as when a learner edits it.
+    const edited = (text: string) => `${text}\n// edit ${++edit}\n`;
+    const open = async () => {
+      await page.goto(`${url}/exercises/${slug}/`, { waitUntil: 'load' });
+      await page.locator(`[data-amm-ws="${id}"]`).scrollIntoViewIfNeeded();
+      await page.locator(`[data-amm-ws="${id}"][data-editor="monaco"]`).waitFor({ timeout: 60_000 });
+      await page.locator(`[data-amm-ws="${id}"] [data-choice="${correct}"] input`).check();
+    };
+    const firsts: number[] = [];
+    for (let k = 0; k < FIRST_LOADS; k++) {
+      await open();
+      const code = k % 2 === 0 ? codes[0] : codes[1 + ((k >> 1) % (codes.length - 1))];
+      firsts.push((await clickRun(page, id, edited(code.text))).ms);
+    }
+    firstAll.push(...firsts);
+    const times = new Map<string, number[]>(codes.map((c) => [c.name, []]));
+    const dom = new Map<string, number[]>(codes.map((c) => [c.name, []]));
+    const verdicts = new Map<string, Set<string | null>>(codes.map((c) => [c.name, new Set()]));
+    for (let k = 0; k < ROUNDS; k++) {
+      for (const c of codes) {
+        const r = await clickRun(page, id, edited(c.text));
+        times.get(c.name)!.push(r.ms);
+        dom.get(c.name)!.push(r.domMs);
+        verdicts.get(c.name)!.add(r.verdict);
+      }
+    }
+    const sol = times.get('solution')!;
+    const wrongVerdicts = [...verdicts].filter(([n, v]) => (n === 'solution' ? [...v].some((x) => x !== 'pass') : v.has('pass'))).map(([n]) => n);
+    rows.push({
+      area: 'workspace',
+      metric: `Run → verdict painted ${slug} solution`,
+      value: `${median(sol).toFixed(1)} ms median`,
+      note: `target ≤ ${TARGET.solutionMs}; p90 ${f0(pct(sol, 90))} ms, DOM ${f0(median(dom.get('solution')!))} ms, ${sol.length} Runs; first Run after load median ${f0(median(firsts))} / max ${f0(Math.max(...firsts))} ms (${FIRST_LOADS} loads; target ≤ ${TARGET.firstMs})`,
+    });
+    const mistakes = codes.slice(1).map((c) => ({ name: c.name, xs: times.get(c.name)! }));
+    const worstMedian = Math.max(...mistakes.map((m) => median(m.xs)));
+    const worstP90 = Math.max(...mistakes.map((m) => pct(m.xs, 90)));
+    rows.push({
+      area: 'workspace',
+      metric: `Run → verdict painted ${slug} mistakes (${mistakes.length})`,
+      value: `worst median ${f0(worstMedian)} ms, worst p90 ${f0(worstP90)} ms`,
+      note:
+        `target median ≤ ${TARGET.mistakeMs}, p90 ≤ ${TARGET.mistakeP90Ms}; median/p90 ms of ${ROUNDS} Runs: ` +
+        mistakes.map((m) => `${m.name} ${mp(m.xs)}`).join(', ') +
+        (wrongVerdicts.length ? `; UNEXPECTED VERDICTS: ${wrongVerdicts.join(', ')}` : ''),
+    });
+  }
+  rows.push({
+    area: 'workspace',
+    metric: 'first Run after load, all exercises',
+    value: `${f0(median(firstAll))} ms median`,
+    note: `target ≤ ${TARGET.firstMs}; p90 ${f0(pct(firstAll, 90))}, max ${f0(Math.max(...firstAll))} ms over ${firstAll.length} loads (click → painted)`,
+  });
+  return rows;
+}
+
+interface Ready {
+  editable: number;
+  intellisense: number;
+  keyMax: number;
+  keys: number;
+}
+
+/** Loads the page scrolled to the workspace (a learner following a link to it) and times the editor's readiness. */
+async function editorLoad(page: Page, url: string, slug: string, id: string): Promise<Ready> {
+  await page.goto(`${url}/exercises/${slug}/#ws-${id}-title`, { waitUntil: 'commit' });
+  await page.evaluate(() => {
+    const w = window as unknown as { __keys: number[] };
+    w.__keys = [];
+    new PerformanceObserver((l) => l.getEntries().forEach((e) => /key|input/.test(e.name) && w.__keys.push(e.duration))).observe({
+      type: 'event',
+      durationThreshold: 16,
+    } as PerformanceObserverInit);
+  });
+  await page.locator(`[data-amm-ws="${id}"][data-editor="monaco"]`).waitFor({ timeout: 60_000 });
+  // Typing as soon as the editor is there: does any keystroke wait for the TypeScript worker's start?
+  await page.locator(`[data-amm-ws="${id}"] .monaco-editor textarea`).focus();
+  const typed = 'const typing = 1;';
+  await page.keyboard.type(typed, { delay: 30 });
+  // Not ready in time counts as a failed load (reported), not as a crash of the whole bench.
+  await page.locator(`[data-amm-ws="${id}"][data-intellisense="ready"]`).waitFor({ timeout: 120_000 }).catch(() => {});
+  return page.evaluate((n) => {
+    const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+    const keys = (window as unknown as { __keys: number[] }).__keys;
+    return { editable: at('amm:editable'), intellisense: at('amm:intellisense'), keyMax: Math.max(0, ...keys), keys: n };
+  }, typed.length);
+}
+
+async function editorRows(page: Page, url: string, dist: string, slug: string): Promise<BenchRow[]> {
+  const id = slug.slice(0, 2);
+  const cdp = await page.context().newCDPSession(page);
+  // What the page fetches on a cold load, weighed from the build (the test server does not compress; gzip is what
+  // a host would send).
+  const urls = new Set<string>();
+  const onRequest = (r: import('playwright-core').Request) => void urls.add(r.url());
+  page.on('request', onRequest);
+  const cold: Ready[] = [];
+  const warm: Ready[] = [];
+  for (let k = 0; k < EDITOR_LOADS.cold; k++) {
+    await cdp.send('Network.clearBrowserCache');
+    await page.goto('about:blank');
+    cold.push(await editorLoad(page, url, slug, id));
+    if (k === 0) {
+      await page.waitForTimeout(500);
+      page.off('request', onRequest);
+    }
+  }
+  for (let k = 0; k < EDITOR_LOADS.warm; k++) {
+    await page.goto('about:blank');
+    warm.push(await editorLoad(page, url, slug, id));
+  }
+  await cdp.detach();
+  const bodies = new Map<string, number[]>();
+  for (const u of urls) {
+    if (!u.startsWith(url)) continue;
+    let file = join(dist, decodeURIComponent(new URL(u).pathname));
+    if (file.endsWith('/')) file += 'index.html';
+    if (existsSync(file)) {
+      const b = readFileSync(file);
+      bodies.set(u, [b.length, gzipSync(b).length]);
+    }
+  }
+  const total = [...bodies.values()].reduce((s, [raw]) => s + raw, 0);
+  const totalGz = [...bodies.values()].reduce((s, [, g]) => s + g, 0);
+  const biggest = [...bodies].sort((a, b) => b[1][0] - a[1][0]).slice(0, 3);
+  const stat = (xs: Ready[], k: 'editable' | 'intellisense') => {
+    const ok = xs.map((x) => x[k]).filter((v) => !Number.isNaN(v));
+    return ok.length ? f0(median(ok)) : 'never';
+  };
+  const missing = [...cold, ...warm].filter((x) => Number.isNaN(x.intellisense)).length;
+  const keyMax = Math.max(...[...cold, ...warm].map((x) => x.keyMax));
+  return [
+    {
+      area: 'workspace',
+      metric: `editor editable /exercises/${slug}/ cold / warm cache`,
+      value: `${stat(cold, 'editable')} / ${stat(warm, 'editable')} ms`,
+      note: `targets ≤ ${TARGET.coldEditableMs} / ≤ ${TARGET.warmEditableMs}; navigation → Monaco editable, medians of ${EDITOR_LOADS.cold} cold and ${EDITOR_LOADS.warm} warm loads`,
+    },
+    {
+      area: 'workspace',
+      metric: `editor IntelliSense /exercises/${slug}/ cold / warm cache`,
+      value: `${stat(cold, 'intellisense')} / ${stat(warm, 'intellisense')} ms`,
+      note: `navigation → the TypeScript worker has checked the file${missing ? ` (NOT READY within 120 s in ${missing} loads)` : ''}; slowest keystroke while it starts ${keyMax ? `${f0(keyMax)} ms` : '< 16 ms'} (Event Timing, ${cold[0].keys} keys a load)`,
+    },
+    {
+      area: 'workspace',
+      metric: `transfer /exercises/${slug}/ (cold load, editor + IntelliSense)`,
+      value: `${mb(total)} raw, ${mb(totalGz)} gz`,
+      note: `${bodies.size} responses; largest: ${biggest.map(([u, [raw, g]]) => `${u.replace(url, '').replace(/^\/_astro\//, '')} ${kb(raw)} (${kb(g)} gz)`).join(', ')}`,
+    },
+  ];
+}
 
 export default async function (): Promise<BenchRow[]> {
   const dist = resolve(process.env.DIST_DIR ?? join(root, 'dist')) + '/';
   if (!existsSync(join(dist, 'exercises'))) {
     return [{ area: 'workspace', metric: 'Run → verdict', value: 'n/a', note: 'build the site first (no exercises/ in the build)' }];
   }
-  const slugs = readdirSync(join(dist, 'exercises')).filter((d) => /^\d\d-/.test(d)).sort();
+  const only = process.env.WS_ONLY?.split(',');
+  const slugs = readdirSync(join(dist, 'exercises'))
+    .filter((d) => /^\d\d-/.test(d) && (!only || only.some((o) => d.startsWith(o))))
+    .sort();
   const rows: BenchRow[] = [];
 
   const w = weighPage(dist, `exercises/${slugs[0]}/index.html`, join(root, 'src'));
@@ -36,78 +267,18 @@ export default async function (): Promise<BenchRow[]> {
   });
 
   const { server, url } = await serveStatic(dist);
+  // Hashed build assets are immutable, as a static host serves them; pages are revalidated.
+  server.prependListener('request', (req, res) => {
+    if (req.url?.startsWith('/_astro/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+  });
   const browser = await launchChromium();
   const { context } = browser;
+  // esbuild (tsx) names the functions passed to page.evaluate through a helper the page lacks.
+  await context.addInitScript('window.__name = (f) => f');
   try {
     const page = context.pages()[0] ?? (await context.newPage());
-    for (const slug of slugs) {
-      const id = slug.slice(0, 2);
-      const solution = readFileSync(join(root, 'exercises', slug, 'solution.ts'), 'utf8');
-      const meta = JSON.parse(readFileSync(join(root, 'exercises', slug, 'meta.json'), 'utf8'));
-      const correct = meta.concept.choices.find((c: { correct: boolean }) => c.correct).id;
-      /** Loads the exercise page, waits for Monaco, puts the solution in and picks the right choice. */
-      const open = async () => {
-        await page.goto(`${url}/exercises/${slug}/`, { waitUntil: 'load' });
-        await page.locator(`[data-amm-ws="${id}"]`).scrollIntoViewIfNeeded();
-        await page.locator(`[data-amm-ws="${id}"][data-editor="monaco"]`).waitFor({ timeout: 60_000 });
-        await page.locator(`[data-amm-ws="${id}"] [data-choice="${correct}"] input`).check();
-        await page.evaluate(([i, c]) => window.__amm!.setCode(i, c), [id, solution] as const);
-      };
-      // Timed inside the page: from Run to the verdict rendered (results and summary in the DOM).
-      const timeRun = () =>
-        page.evaluate(async (i) => {
-          performance.clearMarks();
-          const t0 = performance.now();
-          await window.__amm!.run(i);
-          const total = performance.now() - t0;
-          // The verdict is on screen at this mark; saving the result and progress follow it.
-          const mark = performance.getEntriesByName('amm:verdict')[0];
-          const v = document.querySelector(`[data-amm-ws="${i}"]`)?.getAttribute('data-verdict');
-          // Breakdown: the learner's calls in the sandbox worker (cold code in a fresh worker) vs everything else.
-          // (No helper functions here: tsx would wrap them in a helper the page does not have.)
-          const m = Object.fromEntries(performance.getEntriesByType('mark').map((e) => [e.name, e.startTime]));
-          const calls = m['amm:workerBatchDone'] - m['amm:workerBatch'];
-          const load = m['amm:workerLoaded'] - m['amm:workerLoad'];
-          return { ms: mark ? mark.startTime - t0 : total, total, verdict: v, calls, load };
-        }, id);
-      const firsts: number[] = [];
-      for (let k = 0; k < FIRST_RUNS; k++) {
-        await open();
-        firsts.push((await timeRun()).ms);
-      }
-      // Warm Runs spaced as a learner's are (the verdict is read before the next Run) — the target — and
-      // back-to-back, where each Run also shares the CPU with the previous one's clean-up (its worker replaced).
-      const spaced: number[] = [];
-      const backToBack: number[] = [];
-      const totals: number[] = [];
-      const calls: number[] = [];
-      const loads: number[] = [];
-      const verdicts = new Set<string | null | undefined>();
-      for (let k = 0; k < WARM_RUNS; k++) {
-        await page.waitForTimeout(SPACING_MS);
-        const r = await timeRun();
-        spaced.push(r.ms);
-        totals.push(r.total);
-        if (!Number.isNaN(r.calls)) calls.push(r.calls);
-        if (!Number.isNaN(r.load)) loads.push(r.load);
-        verdicts.add(r.verdict);
-      }
-      for (let k = 0; k < WARM_RUNS; k++) {
-        const r = await timeRun();
-        backToBack.push(r.ms);
-        verdicts.add(r.verdict);
-      }
-      rows.push({
-        area: 'workspace',
-        metric: `Run → verdict ${slug} (solution)`,
-        value: `${median(spaced).toFixed(1)} ms warm`,
-        note:
-          `target ≤ ${TARGET.warmMs}; median of ${WARM_RUNS} Runs ${SPACING_MS} ms apart (${median(totals).toFixed(1)} ms incl. saving; ` +
-          `learner calls ${calls.length ? median(calls).toFixed(1) : '?'} ms and module load ${loads.length ? median(loads).toFixed(1) : '?'} ms in the fresh worker); ` +
-          `back-to-back ${median(backToBack).toFixed(1)} ms; first Run after load ${median(firsts).toFixed(0)} ms (median of ${FIRST_RUNS} loads, ` +
-          `max ${Math.max(...firsts).toFixed(0)}; target ≤ ${TARGET.firstMs}); verdicts ${[...verdicts].join(', ')}`,
-      });
-    }
+    if (process.env.WS_SKIP_EDITOR !== '1') rows.push(...(await editorRows(page, url, dist, slugs[0])));
+    if (process.env.WS_SKIP_RUNS !== '1') rows.push(...(await runRows(page, url, slugs)));
   } finally {
     await browser.close();
     server.close();

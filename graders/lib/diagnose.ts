@@ -45,6 +45,11 @@ function failsCase(c: Case, value: unknown, alloc: AllocReport | null): boolean 
   return c.extra ? c.extra(value, alloc) !== null : false;
 }
 
+/** Computes every mistake's output on `c` ahead of time (e.g. while a page is idle), so diagnosing it only compares. */
+export function warmMistakes(mistakes: MistakeDef[], c: Case): void {
+  for (const m of mistakes) mistakeOutput(m, c);
+}
+
 /** All mistakes whose output on `c` is wrong and equals the learner's `value`, in declaration order. */
 export function matchingMistakes(mistakes: MistakeDef[], c: Case, value: unknown): MistakeDef[] {
   const atol = c.check.kind === 'tensor' ? (c.check.atol ?? DEFAULT_TOL.atol) : 0;

@@ -200,8 +200,28 @@ class Sandbox {
     for (const [k, v] of Object.entries(m.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
     const call = async (fn: string, args: unknown[], options?: CallOptions): Promise<CallOutcome> =>
       (await batch([{ fn, args, options }]))[0] ?? { kind: 'crash', message: 'the code sandbox gave no answer' };
-    return { host: { call }, batch, first: firstOutcomes, exports: m.exports, end };
+    return { host: { call, callMany: (calls) => batchAll(batch, calls) }, batch, first: firstOutcomes, exports: m.exports, end };
   }
+}
+
+/**
+ * Every call's outcome, in as few exchanges as possible: a batch cut short by a stopped call (timeout) answers up
+ * to the stop, and the calls after it go in the next batch, in a fresh worker, as they would have one by one.
+ */
+export async function batchAll(batch: RunSession['batch'], calls: CallRequest[]): Promise<CallOutcome[]> {
+  const out: CallOutcome[] = [];
+  while (out.length < calls.length) {
+    const got = await batch(calls.slice(out.length));
+    out.push(...got);
+    const last = got[got.length - 1];
+    // A crash (worker out of memory, frame restarted) answers the remaining calls too: retrying them would wait on
+    // a sandbox that is gone or cost a crash each.
+    if (!last || last.kind === 'crash') {
+      const crash = last ?? { kind: 'crash', message: 'the code sandbox gave no answer' };
+      while (out.length < calls.length) out.push(crash);
+    }
+  }
+  return out;
 }
 
 let shared: Sandbox | null = null;

@@ -12,6 +12,8 @@ export interface CodeEditor {
   /** Moves the cursor to a 1-based line/column and marks it (used for syntax errors). */
   showError(line: number, column: number, message: string): void;
   clearError(): void;
+  /** Settles when the language service (IntelliSense) answers for this editor (Monaco only). */
+  languageReady?: Promise<void>;
 }
 
 /** Wraps the fallback textarea. */

@@ -53,6 +53,13 @@ export async function mount(b: Booted): Promise<void> {
     textarea.hidden = true;
     m.editor = editor;
     b.root.dataset.editor = 'monaco';
+    performance.mark('amm:editable');
+    editor.languageReady
+      ?.then(() => {
+        performance.mark('amm:intellisense');
+        b.root.dataset.intellisense = 'ready';
+      })
+      .catch(() => {});
   } catch (e) {
     b.root.dataset.editor = 'textarea';
     $(b.root, '[data-live]').textContent = `The code editor could not load (${e instanceof Error ? e.message : String(e)}); the plain text box works too.`;
@@ -93,6 +100,14 @@ function showSavedResult(m: Mounted): void {
   m.root.dataset.restored = 'true';
 }
 
+/** Resolves after the next frame has been painted (or soon, in a hidden tab that paints no frames). */
+function nextPaint(): Promise<void> {
+  return new Promise((done) => {
+    requestAnimationFrame(() => setTimeout(done, 0));
+    setTimeout(done, 100);
+  });
+}
+
 function hideUndo(m: Mounted): void {
   m.beforeReset = null;
   $(m.root, '[data-action="undo-reset"]').hidden = true;
@@ -119,6 +134,8 @@ async function run(m: Mounted): Promise<void> {
     status.textContent = summary;
     performance.mark('amm:verdict');
     if (report.loadFailure?.line) m.editor.showError(report.loadFailure.line, report.loadFailure.column ?? 1, report.loadFailure.message);
+    // The verdict is painted before the result is checked and saved (the code itself was saved before the Run).
+    await nextPaint();
     const r = report.result;
     const full = (p: 'a' | 'b' | 'c') => Boolean(r && r.parts[p].total > 0 && r.parts[p].passed === r.parts[p].total);
     const saved = recordExerciseRun(data.id, { a: full('a'), b: full('b'), c: full('c') });

@@ -2,7 +2,7 @@
 // learner uses, the TypeScript language service with the exercise's types, and workers built by Vite.
 import * as monaco from 'monaco-editor/editor';
 import 'monaco-editor/languages/definitions/typescript/register';
-import { ModuleKind, ModuleResolutionKind, ScriptTarget, typescriptDefaults } from 'monaco-editor/languages/features/typescript/register';
+import { ModuleKind, ModuleResolutionKind, ScriptTarget, getTypeScriptWorker, typescriptDefaults } from 'monaco-editor/languages/features/typescript/register';
 import 'monaco-editor/editor/browser/coreCommands';
 import 'monaco-editor/editor/contrib/bracketMatching/browser/bracketMatching';
 import 'monaco-editor/editor/contrib/clipboard/browser/clipboard';
@@ -110,6 +110,7 @@ export async function createMonacoEditor(
   model.onDidChangeContent(() => listeners.forEach((l) => l()));
   return {
     kind: 'monaco',
+    languageReady: languageReady(model),
     getValue: () => model.getValue(),
     setValue(next) {
       editor.pushUndoStop();
@@ -127,6 +128,12 @@ export async function createMonacoEditor(
     },
     clearError: () => monaco.editor.setModelMarkers(model, 'run', []),
   };
+}
+
+/** Resolves once the TypeScript worker has checked `model`: from then on completions and errors answer at once. */
+async function languageReady(model: monaco.editor.ITextModel): Promise<void> {
+  const worker = await (await getTypeScriptWorker())(model.uri);
+  await worker.getSemanticDiagnostics(model.uri.toString());
 }
 
 /** A read-only Monaco view (the revealed solution), separate from the learner's model. */

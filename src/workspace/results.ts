@@ -10,7 +10,7 @@ import { cellText, heatmap, isWeightMatrix, renderValue } from './tensor-view';
 const PART_TITLE = { a: 'Part (a) — shapes', b: 'Part (b) — numbers', c: 'Part (c) — concept question' } as const;
 const ICON = { pass: '✓', fail: '✗', error: '⚠', timeout: '⏱' } as const;
 const WORD = { pass: 'passed', fail: 'failed', error: 'error', timeout: 'stopped' } as const;
-/** How many failing tests are opened (and drawn) at once; the rest draw when opened. */
+/** At most this many failing tests are opened (and drawn) at once, one per function; the rest draw when opened. */
 const OPEN_FAILURES = 3;
 
 /** The summary sentence of a result, e.g. "Part (a): 5/5 passed · Part (b): 20/27 passed · … — 7.2 of 10 points". */
@@ -129,6 +129,8 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
     }
     box.append(ul);
   }
+  // The first failing test of each function opens (and draws its tables); the others draw when opened.
+  const openedFns = new Set<string | undefined>();
   let opened = 0;
   for (const part of ['a', 'b', 'c'] as const) {
     const tests = r.tests.filter((t) => t.part === part);
@@ -138,8 +140,11 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
     sec.append(el(heading, undefined, `${PART_TITLE[part]}: ${s.passed} of ${s.total} passed (${s.points} of ${s.maxPoints} points)`));
     const ul = el('ul', 'amm-results__tests');
     for (const t of tests) {
-      const open = t.status !== 'pass' && opened < OPEN_FAILURES;
-      if (open) opened++;
+      const open = t.status !== 'pass' && t.part !== 'c' && !openedFns.has(t.fn) && opened < OPEN_FAILURES;
+      if (open) {
+        opened++;
+        openedFns.add(t.fn);
+      }
       ul.append(testItem(t, data, open));
     }
     sec.append(ul);

@@ -4,11 +4,12 @@ import type { Case, Grader, TestDef } from '../../graders/lib/define';
 import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
 import type { CallRequest } from '../sandbox/protocol';
 import { assemble, gradeConcept, runTest } from '../../graders/lib/run';
+import { warmMistakes } from '../../graders/lib/diagnose';
 import { GradeResult, type Answers, type TestResult } from '../../graders/lib/result';
 import { DEFAULT_TIME_LIMIT_MS } from './limits';
 import { LOG_LIMITS } from '../sandbox/log-format';
 import { transpile } from '../sandbox/transpile';
-import { getSandbox, isLoadFailure, type LoadFailure, type LogLine, type RunSession } from '../sandbox/host';
+import { batchAll, getSandbox, isLoadFailure, type LoadFailure, type LogLine, type RunSession } from '../sandbox/host';
 
 const graderCache = new Map<string, Grader>();
 const graderModules = import.meta.glob<{ grader: Grader }>('../../graders/[0-9][0-9]-*.ts');
@@ -94,8 +95,50 @@ function firstCalls(defs: TestDef[]): FirstCalls {
 }
 
 /**
+ * Sends calls to the sandbox with one batch in flight at a time: calls asked for meanwhile (by tests running side
+ * by side) wait and go together in the next batch, so N tests shrinking at once cost one exchange per round, not
+ * N. (One batch at a time also keeps each batch's reply deadline its own: nothing waits in the frame's queue.)
+ */
+function coalesced(session: RunSession): (calls: CallRequest[]) => Promise<CallOutcome[]> {
+  let waiting: { calls: CallRequest[]; done: (o: CallOutcome[]) => void; fail: (e: unknown) => void }[] = [];
+  let busy = false;
+  const flush = async () => {
+    while (waiting.length) {
+      const group = waiting;
+      waiting = [];
+      try {
+        const outs = await batchAll(session.batch, group.flatMap((g) => g.calls));
+        let k = 0;
+        for (const g of group) g.done(outs.slice(k, (k += g.calls.length)));
+      } catch (e) {
+        for (const g of group) g.fail(e);
+      }
+    }
+    busy = false;
+  };
+  return (calls) =>
+    new Promise((done, fail) => {
+      waiting.push({ calls, done, fail });
+      if (!busy) {
+        busy = true;
+        // A task (not a microtask): every test that is about to ask within this turn has asked by then.
+        nextTask(() => void flush());
+      }
+    });
+}
+
+/** Runs `fn` in a new task without setTimeout's clamping. */
+const ticks: (() => void)[] = [];
+const tick = new MessageChannel();
+tick.port1.onmessage = () => ticks.shift()?.();
+function nextTask(fn: () => void): void {
+  ticks.push(fn);
+  tick.port2.postMessage(0);
+}
+
+/**
  * A host that answers the calls sent ahead with the code (one exchange with the sandbox for most of a Run) and
- * sends any others (shrinking, calls after a stop) one by one.
+ * sends any others (shrinking, calls after a stop) in coalesced batches; `callMany` takes a shrinking step at once.
  */
 async function prefetched(first: FirstCalls, session: RunSession): Promise<LearnerHost> {
   const outcomes = await session.first;
@@ -103,13 +146,31 @@ async function prefetched(first: FirstCalls, session: RunSession): Promise<Learn
   // A stopped batch answers only up to the stop; later calls go to the sandbox again.
   const keys = [...first.requests.keys()];
   outcomes.forEach((o, i) => answered.set(keys[i], o));
+  const known = (fn: string, args: unknown[], options?: CallOptions) => {
+    const k = first.keyOf.get(args);
+    const hit = answered.get(k && k.fn === fn && k.probe === Boolean(options?.probeAlloc) ? k.key : callKey(fn, args, options));
+    return hit && structuredClone(hit);
+  };
+  const send = coalesced(session);
   return {
-    call(fn, args, options) {
-      const known = first.keyOf.get(args);
-      const key = known && known.fn === fn && known.probe === Boolean(options?.probeAlloc) ? known.key : callKey(fn, args, options);
-      const hit = answered.get(key);
-      return hit ? structuredClone(hit) : session.host.call(fn, args, options);
+    call: async (fn, args, options) => known(fn, args, options) ?? (await send([{ fn, args, options }]))[0],
+    async callMany(calls) {
+      const out = calls.map((c) => known(c.fn, c.args, c.options));
+      const missing = calls.filter((_c, i) => !out[i]);
+      const got = missing.length ? await send(missing) : [];
+      let k = 0;
+      return out.map((o) => o ?? got[k++]);
     },
+  };
+}
+
+/** After the Run's budget is spent, further calls (shrinking) are not run: their outcome is a stop. */
+function budgeted(host: LearnerHost, t0: number): LearnerHost {
+  const over = () => performance.now() - t0 > RUN_BUDGET_MS;
+  const stop: CallOutcome = { kind: 'timeout', ms: 0 };
+  return {
+    call: (fn, args, options) => (over() ? stop : host.call(fn, args, options)),
+    callMany: async (calls) => (over() ? calls.map(() => stop) : host.callMany!(calls)),
   };
 }
 
@@ -134,13 +195,38 @@ const nextPlans = new Map<string, Plan>();
 function planAhead(grader: Grader): void {
   const make = () => {
     try {
-      nextPlans.set(grader.meta.id, plan(grader, Math.floor(Math.random() * 2 ** 31)));
+      const p = plan(grader, Math.floor(Math.random() * 2 ** 31));
+      nextPlans.set(grader.meta.id, p);
+      whenIdle((deadline) => warmDiagnoses(grader, p, 0, deadline));
     } catch {
       // A grader bug surfaces in the Run itself, which makes its plan again.
     }
   };
-  if ('requestIdleCallback' in globalThis) requestIdleCallback(make, { timeout: 1000 });
-  else setTimeout(make, 50);
+  whenIdle(make, 1000);
+}
+
+type Deadline = { timeRemaining(): number };
+
+function whenIdle(fn: (d: Deadline) => void, timeout?: number): void {
+  if ('requestIdleCallback' in globalThis) requestIdleCallback(fn, timeout ? { timeout } : undefined);
+  else setTimeout(() => fn({ timeRemaining: () => 5 }), 50);
+}
+
+/**
+ * The known mistakes' outputs on a plan's cases, computed while the page is idle (a few cases per idle slice), so
+ * diagnosing a wrong answer during the Run only compares. Stops when the plan has been used or replaced.
+ */
+function warmDiagnoses(grader: Grader, p: Plan, from: number, deadline: Deadline): void {
+  let i = from;
+  for (; i < p.defs.length && nextPlans.get(grader.meta.id) === p && deadline.timeRemaining() > 2; i++) {
+    const t = p.defs[i];
+    try {
+      warmMistakes(grader.mistakes, t.make(t.params, t.seed ?? 0));
+    } catch {
+      // The Run reports grader bugs.
+    }
+  }
+  if (i < p.defs.length && nextPlans.get(grader.meta.id) === p) whenIdle((d) => warmDiagnoses(grader, p, i, d));
 }
 
 /** Grades `code` for exercise `id`; never throws for anything the learner's code does. */
@@ -188,7 +274,12 @@ export async function runExercise(
   try {
     const host = await prefetched(first, session);
     performance.mark('amm:called');
-    for (const t of defs) {
+    const outcomes = await session.first;
+    if (outcomes.length === first.requests.size && outcomes.every((o) => o.kind !== 'timeout' && o.kind !== 'crash')) {
+      // Every first call answered and none was stopped, so no test can be skipped: the tests run side by side and
+      // their shrinking exchanges with the sandbox queue up behind one another instead of waiting in turn.
+      tests.push(...(await Promise.all(defs.map((t) => runTest(grader, t, budgeted(host, t0))))));
+    } else for (const t of defs) {
       const fn = stopped.size ? t.make(t.params, t.seed ?? 0).fn : '';
       if (stopped.has(fn)) {
         tests.push(notRun(t, `not run: ${fn}() was already stopped in an earlier test`));

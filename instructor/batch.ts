@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
+import { z } from 'zod';
 import { graders } from '../graders/index';
 import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
 import { engineVersion } from '../graders/lib/run';
@@ -14,7 +15,7 @@ import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './gr
 import { readSubmissionFile, type Intake } from './intake';
 import { GradingPool, type Job } from './pool';
 import { buildOverview } from './report/overview';
-import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
+import { InstructorReport, LearnerReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise } from './report/schema';
 import { guestScript } from './sandbox/bundle';
 import { loadIsolatedVm } from './sandbox/isolate';
 import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
@@ -36,7 +37,14 @@ export interface BatchOptions {
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
   onProgress?: (done: number, total: number) => void;
+  /** Test seam: called at each per-learner stage; a throw there must cost only that learner (tests/instructor). */
+  fault?: FaultHook;
 }
+
+/** The per-learner stages of a batch run, in order (the report writers add 'html' and 'results'). */
+export type Stage = 'read' | 'grade' | 'assemble' | 'html' | 'results';
+/** Called with a stage and the file being processed; throws to simulate a failure there. */
+export type FaultHook = (stage: Stage, file: string) => void;
 
 /** The course's package name and version. */
 export function courseInfo(): { name: string; version: string } {
@@ -88,7 +96,14 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   for (const p of problems) {
     files.set(p.path, { file: p.path, status: 'rejected', learner: null, issues: [{ severity: 'error', message: p.message }] });
   }
-  const intakes = paths.map((p) => readSubmissionFile(p));
+  const intakes = paths.map((p): Intake => {
+    try {
+      opts.fault?.('read', p);
+      return readSubmissionFile(p);
+    } catch (e) {
+      return { ok: false, file: p, error: `the file could not be read (${errorText(e)})` };
+    }
+  });
   for (const it of intakes) {
     files.set(it.file, it.ok
       ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
@@ -128,44 +143,54 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     }
     if (!fresh.size) continue;
     total += fresh.size;
-    const group = pool.run([...fresh.values()]).then((rs) => {
+    const group = Promise.resolve().then(() => {
+      opts.fault?.('grade', accepted[i].file);
+      return pool.run([...fresh.values()]);
+    }).then((rs) => {
       done += rs.length;
       opts.onProgress?.(done, total);
       return rs;
     });
     [...fresh.keys()].forEach((key, i) => runs.set(key, group.then((rs) => rs[i])));
   }
+  /** One learner's row: every exercise's run scored with their answers, validated; any failure is this row's error. */
+  const assembleLearner = async (file: string, submission: Submission, i: number): Promise<LearnerReport> => {
+    const resultsFile = `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`;
+    const f = files.get(file)!;
+    try {
+      opts.fault?.('assemble', file);
+      const exs = await Promise.all(
+        exercises.map(async (ex): Promise<LearnerExercise> => {
+          const g = graders[ex.id];
+          const sub = submission.exercises[ex.id];
+          if (!sub) {
+            const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
+            return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
+          }
+          const run = await runs.get(keys[i].get(ex.id)!)!;
+          const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
+          return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
+        }),
+      );
+      const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
+      // Validated here, one learner at a time: a value that would fail the report schema costs this row only.
+      return LearnerReport.parse({
+        learner: submission.learner,
+        file,
+        exportedAt: submission.exportedAt,
+        courseVersion: submission.courseVersion,
+        total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
+        exercises: exs,
+        issues: f.issues,
+        resultsFile,
+      });
+    } catch (e) {
+      return failedLearner(submission, file, f, resultsFile, exercises, e);
+    }
+  };
   let learners: LearnerReport[];
   try {
-    learners = await Promise.all(
-      accepted.map(async ({ file, submission }, i): Promise<LearnerReport> => {
-        const exs = await Promise.all(
-          exercises.map(async (ex): Promise<LearnerExercise> => {
-            const g = graders[ex.id];
-            const sub = submission.exercises[ex.id];
-            if (!sub) {
-              const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
-              return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
-            }
-            const run = await runs.get(keys[i].get(ex.id)!)!;
-            const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
-            return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
-          }),
-        );
-        const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
-        const f = files.get(file)!;
-        return {
-          learner: submission.learner,
-          file,
-          exportedAt: submission.exportedAt,
-          courseVersion: submission.courseVersion,
-          total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
-          exercises: exs,
-          issues: f.issues,
-          resultsFile: `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`,
-        };
-      }),
-    );
+    learners = await Promise.all(accepted.map(({ file, submission }, i) => assembleLearner(file, submission, i)));
   } finally {
     await pool.close();
   }
@@ -202,7 +227,34 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     learners,
     files: fileList,
   };
-  return { report: InstructorReport.parse(report), anyFileFailed: rejected > 0 };
+  // Learners were validated one by one above; the rest (provenance, overview, files) is ours and checked here.
+  const checked = InstructorReport.parse({ ...report, learners: [] });
+  return { report: { ...checked, learners }, anyFileFailed: rejected > 0 };
+}
+
+/** The text of anything thrown, including a zod error (its first issue's path and message). */
+function errorText(e: unknown): string {
+  if (e instanceof z.ZodError) {
+    const first = e.issues[0];
+    return first ? `${first.path.join('.')}: ${first.message}` : 'invalid result';
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The row of a learner whose result could not be put together: no points, and an error saying why. */
+function failedLearner(submission: Submission, file: string, f: FileEntry, resultsFile: string, exercises: ExerciseInfo[], e: unknown): LearnerReport {
+  f.status = 'rejected';
+  f.issues.push({ severity: 'error', message: `grading this file failed (${errorText(e).slice(0, 300)}); no points were given — grade it again on its own` });
+  return {
+    learner: submission.learner,
+    file,
+    exportedAt: submission.exportedAt,
+    courseVersion: submission.courseVersion,
+    total: { points: 0, maxPoints: exercises.reduce((s, x) => s + x.maxPoints, 0) },
+    exercises: [],
+    issues: f.issues,
+    resultsFile,
+  };
 }
 
 /** A file-name-safe form of a learner name (untrusted): letters, digits and dashes only. */

@@ -66,3 +66,15 @@ export function gradescopeResults(exercises: ExerciseInfo[], l: LearnerReport, s
     tests,
   };
 }
+
+/** The results.json of a learner whose results could not be rendered: the total, and that it needs a look. */
+export function failedResults(l: LearnerReport, e: unknown): GradescopeResults {
+  return {
+    score: l.total.points,
+    max_score: l.total.maxPoints,
+    output: `Your results could not be written in full (${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'}); your instructor has been told.`,
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    tests: [],
+  };
+}

@@ -123,8 +123,18 @@ function learnersIndex(r: InstructorReport): string {
   return `<h2 id="learners">Learners</h2><table>${head}${rows}</table>`;
 }
 
-/** The whole report.html text. */
-export function reportHtml(r: InstructorReport): string {
+/** One learner's section; a failure rendering it becomes an error in its place, never a missing report. */
+function safeLearnerSection(r: InstructorReport, l: LearnerReport, i: number, fault?: (l: LearnerReport) => void): string {
+  try {
+    fault?.(l);
+    return learnerSection(r, l, i);
+  } catch (e) {
+    return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — <span class="error">this learner's section could not be rendered</span></summary><p class="error">${esc(e instanceof Error ? e.message : String(e))}</p></details>`;
+  }
+}
+
+/** The whole report.html text (`fault`: test seam, called before each learner's section). */
+export function reportHtml(r: InstructorReport, fault?: (l: LearnerReport) => void): string {
   const p = r.provenance;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -140,7 +150,7 @@ Every submission was re-graded from its code; the browser's own results were not
 ${overviewSection(r)}
 ${filesSection(r)}
 ${learnersIndex(r)}
-${r.learners.map((l, i) => learnerSection(r, l, i)).join('\n')}
+${r.learners.map((l, i) => safeLearnerSection(r, l, i, fault)).join('\n')}
 </body></html>
 `;
 }

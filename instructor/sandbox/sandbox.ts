@@ -135,6 +135,18 @@ export function encodeCallRequest(fn: string, args: unknown[], options: CallOpti
   return encodeTagged({ fn, args, options });
 }
 
+/**
+ * The allocation probe runs in the learner's realm, so its report is learner-controlled: a count must be an own,
+ * non-negative number; one past the safe-integer range (Infinity included) is clipped there, anything else refused.
+ */
+export function readAlloc(a: unknown): { peakElements: number; peakWhat: string } | null {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return null;
+  const n = Object.hasOwn(a, 'peakElements') ? (a as Record<string, unknown>).peakElements : undefined;
+  const what = Object.hasOwn(a, 'peakWhat') ? (a as Record<string, unknown>).peakWhat : undefined;
+  if (typeof n !== 'number' || Number.isNaN(n) || n < 0 || typeof what !== 'string') return null;
+  return { peakElements: Math.min(Math.round(n), Number.MAX_SAFE_INTEGER), peakWhat: what.slice(0, 200) };
+}
+
 const str = (x: unknown, max = 4000) => (typeof x === 'string' ? x.slice(0, max) : null);
 
 /** Checks the guest's answer against the CallOutcome shapes; anything else becomes a crash. */
@@ -149,9 +161,9 @@ export function parseOutcome(text: string): CallOutcome {
   if (!o || typeof o !== 'object') return { kind: 'crash', message: 'the result of the call could not be read' };
   switch (o.kind) {
     case 'return': {
-      const a = o.alloc as Record<string, unknown> | undefined;
-      const alloc = a && typeof a === 'object' && typeof a.peakElements === 'number' && typeof a.peakWhat === 'string' ? { peakElements: a.peakElements, peakWhat: a.peakWhat.slice(0, 200) } : undefined;
-      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'return', value: o.value };
+      if (o.alloc === undefined) return { kind: 'return', value: o.value };
+      const alloc = readAlloc(o.alloc);
+      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'crash', message: "the allocation probe's report could not be read (it ran in your code's realm, which changed it)" };
     }
     case 'throw':
     case 'missing':

@@ -126,7 +126,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   const guest = await guestScript();
   const kind = chooseSandbox(opts.sandbox, say);
   const pool = new GradingPool({ kind, guest, limits: DEFAULT_LIMITS, jobs: opts.jobs });
-  const runs = new Map<string, Promise<ExerciseRun>>();
+  const runs = new Map<string, { owner: number; run: Promise<ExerciseRun> }>();
   let total = 0;
   let done = 0;
   const keyOf = (exerciseId: string, code: string) => createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
@@ -142,16 +142,32 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       if (key && !runs.has(key)) fresh.set(key, { exerciseId: ex.id, code: submission.exercises[ex.id].code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` });
     }
     if (!fresh.size) continue;
-    total += fresh.size;
-    const group = Promise.resolve().then(() => {
+    const group = gradeGroup(i, [...fresh.values()]);
+    [...fresh.keys()].forEach((key, k) => runs.set(key, { owner: i, run: group.then((rs) => rs[k]) }));
+  }
+  /** Grades jobs of submission `i` as one group in the pool. */
+  function gradeGroup(i: number, jobs: Job[]): Promise<ExerciseRun[]> {
+    total += jobs.length;
+    return Promise.resolve().then(() => {
       opts.fault?.('grade', accepted[i].file);
-      return pool.run([...fresh.values()]);
+      return pool.run(jobs);
     }).then((rs) => {
       done += rs.length;
       opts.onProgress?.(done, total);
       return rs;
     });
-    [...fresh.keys()].forEach((key, i) => runs.set(key, group.then((rs) => rs[i])));
+  }
+  /**
+   * Submission i's run of exercise `ex`. Another learner's run of the same code is reused only when it was clean:
+   * a timeout, a memory or engine stop, a crash or a watchdog kill belongs to that learner, so this one is graded again.
+   */
+  async function runFor(i: number, ex: ExerciseInfo, code: string): Promise<ExerciseRun> {
+    const shared = runs.get(keys[i].get(ex.id)!)!;
+    if (shared.owner === i) return shared.run;
+    const run = await shared.run.catch(() => null);
+    if (run?.clean) return run;
+    const [own] = await gradeGroup(i, [{ exerciseId: ex.id, code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` }]);
+    return own;
   }
   /** One learner's row: every exercise's run scored with their answers, validated; any failure is this row's error. */
   const assembleLearner = async (file: string, submission: Submission, i: number): Promise<LearnerReport> => {
@@ -167,7 +183,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
             const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
             return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
           }
-          const run = await runs.get(keys[i].get(ex.id)!)!;
+          const run = await runFor(i, ex, sub.code);
           const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
           return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
         }),

@@ -35,6 +35,11 @@ export interface ExerciseRun {
   cpuMs: number;
   /** Times the sandbox engine had to be rebuilt. */
   restarts: number;
+  /**
+   * True when nothing was cut short: no timeout, no memory or engine failure, no watchdog. Only a clean run is a
+   * function of (code, seed) alone, so only a clean run may be reused for another learner with the same code.
+   */
+  clean: boolean;
 }
 
 /** A TestResult for a test that did not run (file not loadable, budget used up). */
@@ -83,7 +88,11 @@ export async function gradeExercise(
   const { seed, budgets } = opts;
   const tests = grader.tests(seed);
   const infos: TestInfo[] = tests.map(({ id, part, title, seed: s }) => ({ id, part, title, seed: s }));
-  const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests'>): ExerciseRun => ({ tests: results, ...extra });
+  const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests' | 'clean'>, interrupted = false): ExerciseRun => ({
+    tests: results,
+    ...extra,
+    clean: !interrupted && extra.restarts === 0 && !results.some((t) => t.status === 'timeout'),
+  });
 
   let js: string;
   try {
@@ -104,8 +113,10 @@ export async function gradeExercise(
     for (const line of l.lines) if (logs.length < 200) logs.push(line); else droppedLogs++;
     droppedLogs += l.dropped;
   };
+  let interrupted = false;
   const retire = () => {
     if (!box) return;
+    interrupted ||= box.interrupted;
     collectLogs();
     cpuMs += box.cpuMs;
     box.dispose();
@@ -124,7 +135,7 @@ export async function gradeExercise(
   if (loadError) {
     retire();
     const message = `your file could not be loaded: ${loadError}`;
-    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs, loadError, cpuMs, restarts });
+    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs, loadError, cpuMs, restarts }, interrupted);
   }
 
   // Tests often repeat a call (several tests read fields of one result; shrinking revisits cases). Grading is a
@@ -167,5 +178,5 @@ export async function gradeExercise(
   }
   retire();
   if (droppedLogs) logs.push(`… ${droppedLogs} more console lines were not kept`);
-  return finish(results.map(lean), { logs, loadError: null, cpuMs, restarts });
+  return finish(results.map(lean), { logs, loadError: null, cpuMs, restarts }, interrupted);
 }

@@ -92,7 +92,7 @@ function stoppedRuns(group: GroupRequest, why: string): ExerciseRun[] {
   return group.jobs.map((job) => {
     const g = graders[job.exerciseId];
     const infos = g ? listTests(g, job.seed) : [];
-    return { tests: infos.map((t) => notRunResult(t, 'timeout', why)), logs: [], loadError: null, cpuMs: 0, restarts: 0 };
+    return { tests: infos.map((t) => notRunResult(t, 'timeout', why)), logs: [], loadError: null, cpuMs: 0, restarts: 0, clean: false };
   });
 }
 

@@ -59,6 +59,8 @@ export abstract class Sandbox {
   broken = false;
   /** Milliseconds spent running learner code so far. */
   cpuMs = 0;
+  /** True once a crossing was cut short (time, memory or the engine): outcomes from here on depend on more than the code. */
+  interrupted = false;
 
   constructor(protected limits: SandboxLimits) {}
 
@@ -72,6 +74,7 @@ export abstract class Sandbox {
   load(js: string, timeoutMs: number): LoadResult {
     const r = this.invoke('load', js, timeoutMs);
     if ('stop' in r) {
+      if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { ok: false, timeout: true, message: `the top-level code of your file did not finish within ${timeoutMs} ms` };
       if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
       return { ok: false, message: r.message };
@@ -94,6 +97,7 @@ export abstract class Sandbox {
   callEncoded(request: string, timeoutMs: number): CallOutcome {
     const r = this.invoke('call', request, timeoutMs);
     if ('stop' in r) {
+      if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
       if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
       if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };

@@ -13,11 +13,12 @@ import { newestPerLearner, SUBMISSION_VERSION, type Submission } from '../src/wo
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
-import { GradingPool, type Job } from './pool';
+import { GradingPool, RSS_LIMIT_MB, type Job } from './pool';
 import { buildOverview } from './report/overview';
 import { InstructorReport, LearnerReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise } from './report/schema';
 import { guestScript } from './sandbox/bundle';
 import { loadIsolatedVm } from './sandbox/isolate';
+import { ENGINE_MEMORY_MB } from './sandbox/quickjs';
 import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
 import { listTests } from '../graders/lib/run';
 
@@ -230,12 +231,14 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       node: process.version,
       sandbox: {
         engine: SANDBOX_NAMES[kind],
-        memoryMb: DEFAULT_LIMITS.memoryBytes / 1048576,
+        memoryMb: kind === 'quickjs' ? ENGINE_MEMORY_MB : DEFAULT_LIMITS.memoryBytes / 1048576,
         stackKb: DEFAULT_LIMITS.stackBytes / 1024,
         callTimeoutMs: budgets.callMs,
         testBudgetMs: budgets.testMs,
         exerciseBudgetMs: budgets.exerciseMs,
         jobs: opts.jobs ?? availableParallelism(),
+        residentLimitMb: RSS_LIMIT_MB,
+        peakResidentMb: Math.round(pool.peakResidentMb),
       },
     },
     exercises,

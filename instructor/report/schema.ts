@@ -125,6 +125,9 @@ export const Provenance = z.object({
     testBudgetMs: z.number(),
     exerciseBudgetMs: z.number(),
     jobs: z.number().int(),
+    /** Resident memory a grading process may reach before it is ended, MB, and the highest any reached (VmHWM). */
+    residentLimitMb: z.number().optional(),
+    peakResidentMb: z.number().optional(),
   }),
 });
 export type Provenance = z.infer<typeof Provenance>;

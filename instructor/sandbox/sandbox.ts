@@ -67,6 +67,11 @@ export abstract class Sandbox {
   /** Runs guest entry `fn` on `arg` within `timeoutMs`. */
   protected abstract invoke(fn: GuestEntry, arg: string, timeoutMs: number): Invoked;
 
+  /** The memory limit learners are told about, MB. */
+  protected memoryLimitMb(): number {
+    return this.limits.memoryBytes >> 20;
+  }
+
   /** Frees the engine's resources; safe to call on a broken sandbox. */
   abstract dispose(): void;
 
@@ -76,7 +81,7 @@ export abstract class Sandbox {
     if ('stop' in r) {
       if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { ok: false, timeout: true, message: `the top-level code of your file did not finish within ${timeoutMs} ms` };
-      if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.memoryLimitMb()} MB)` };
       return { ok: false, message: r.message };
     }
     try {
@@ -99,7 +104,7 @@ export abstract class Sandbox {
     if ('stop' in r) {
       if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
-      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.memoryLimitMb()} MB)` };
       if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };
       return { kind: 'crash', message: r.message };
     }

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { gradeBatch } from './batch';
 import type { SandboxKind } from './sandbox/sandbox';
+import { displayText } from './report/display';
 import { writeReports } from './report/write';
 
 /** Parsed batch options. */
@@ -94,7 +95,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     args = parseBatchArgs(argv);
   } catch (e) {
     if (e instanceof BatchUsageError) {
-      err(`grade: ${e.message}\n`);
+      err(`grade: ${e.message.split('\n').map((l) => displayText(l)).join('\n')}\n`);
       return 2;
     }
     throw e;
@@ -109,19 +110,19 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       jobs: args.jobs,
       callTimeoutMs: args.timeoutMs,
       sandbox: args.sandbox,
-      onProblem: (line) => err(`grade: ${line}\n`),
+      onProblem: (line) => err(`grade: ${displayText(line)}\n`),
       onProgress: args.quiet ? undefined : progressLine(err),
     });
   } catch (e) {
     // Only set-up failures reach here (e.g. --sandbox isolate where isolated-vm cannot load); learner code never does.
-    err(`grade: ${e instanceof Error ? e.message : String(e)}\n`);
+    err(`grade: ${displayText(e instanceof Error ? e.message : String(e))}\n`);
     return 2;
   }
   const { report, anyFileFailed } = graded;
   writeReports(args.out, report);
   const o = report.overview;
   out(`${o.learners} learners graded, ${o.filesRejected} of ${o.filesRead} files rejected, in ${(report.provenance.durationMs / 1000).toFixed(1)} s\n`);
-  out(`reports: ${args.out}/report.html, report.json, grades.csv, results/\n`);
+  out(`reports: ${displayText(args.out)}/report.html, report.json, grades.csv, results/\n`);
   return anyFileFailed ? 1 : 0;
 }
 

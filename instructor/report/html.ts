@@ -2,11 +2,12 @@
 // from a submission — names, code, answers, console output, messages that quote values — is untrusted and goes
 // through `esc`; a Content-Security-Policy that forbids scripts is the second line of defence.
 import type { TestResult } from '../../graders/lib/result';
+import { displayText } from './display';
 import type { ExerciseInfo, InstructorReport, LearnerExercise, LearnerReport } from './schema';
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Escapes text for HTML element content and quoted attribute values; hidden characters are shown (display.ts). */
 export function esc(x: unknown): string {
-  return String(x).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return displayText(x, true).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;

@@ -1,6 +1,7 @@
 // Draws an instructor report into the page: class overview, then one collapsible section per learner. Built with
 // DOM nodes and textContent only: learner names, code, answers, mistakes and messages are untrusted text (they
 // come from files) and never become markup. Numbers carry data-* hooks for the browser tests.
+import { displayText } from '../../instructor/report/display';
 import type { InstructorReport, LearnerExercise, LearnerReport } from '../../instructor/report/schema';
 
 type Child = Node | string;
@@ -96,8 +97,8 @@ function exerciseDetail(e: LearnerExercise, title: string): HTMLElement {
 function learnerDetail(l: LearnerReport, i: number, titles: Map<string, string>): HTMLElement {
   const d = data(el('details', 'amm-learner'), { learnerDetail: String(i) });
   d.id = `amm-learner-${i}`;
-  d.append(el('summary', null, el('strong', null, l.learner), ` — ${pts(l.total.points)} / ${pts(l.total.maxPoints)}`));
-  d.append(el('p', 'amm-small', `File ${l.file}, exported ${l.exportedAt}, course version ${l.courseVersion}.`));
+  d.append(el('summary', null, el('strong', null, displayText(l.learner)), ` — ${pts(l.total.points)} / ${pts(l.total.maxPoints)}`));
+  d.append(el('p', 'amm-small', `File ${displayText(l.file)}, exported ${displayText(l.exportedAt)}, course version ${displayText(l.courseVersion)}.`));
   for (const is of l.issues) d.append(el('p', is.severity === 'error' ? 'amm-error' : 'amm-warn', `${is.severity}: ${is.message}`));
   for (const e of l.exercises) d.append(exerciseDetail(e, titles.get(e.exerciseId) ?? ''));
   return d;
@@ -131,7 +132,7 @@ export function renderOverview(root: HTMLElement, r: InstructorReport): void {
       : el('p', null, 'No known mistake was recognised.'),
     el('h3', null, 'Learners'),
     table('Points per learner and exercise', ['learner', ...r.exercises.map((e) => e.id), 'total', 'problems'], r.learners.map((l, i) => {
-      const link = el('a', null, l.learner) as HTMLAnchorElement;
+      const link = el('a', null, displayText(l.learner)) as HTMLAnchorElement;
       link.href = `#amm-learner-${i}`;
       link.addEventListener('click', () => {
         const d = document.getElementById(`amm-learner-${i}`) as HTMLDetailsElement | null;
@@ -148,7 +149,7 @@ export function renderOverview(root: HTMLElement, r: InstructorReport): void {
       ];
     }), (i) => ({ learnerRow: String(i) })),
     ...(r.files.some((f) => f.status === 'rejected')
-      ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [f.file, f.issues.map((i) => i.message).join('; ')]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
+      ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [displayText(f.file), displayText(f.issues.map((i) => i.message).join('; '))]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
       : []),
     el('h3', null, 'Each learner'),
     ...(r.learners.length ? r.learners.map((l, i) => learnerDetail(l, i, titles)) : [el('p', null, 'No learner was graded.')]),

@@ -186,7 +186,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
           }
           const run = await runFor(i, ex, sub.code);
           const answers = { c: sub.answers.c ?? undefined, freeText: sub.answers.freeText };
-          return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
+          return { exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers, opts.secretSeed), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs };
         }),
       );
       const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;

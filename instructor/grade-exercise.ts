@@ -74,9 +74,29 @@ function requestText(fn: string, args: unknown[], options: CallOptions | undefin
   return text;
 }
 
-/** The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. */
-export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers): GradeResult {
-  return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+/**
+ * The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. With
+ * `secret` (an instructor's secret seed), parts (a) and (b) are scored on the random cases only: the fixed cases
+ * are the same numbers on every seed, learners see their expected values in failing runs, and a lookup table of
+ * them scored about 40 % of the code points. They are still run and reported, with no weight.
+ */
+export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers, secret = false): GradeResult {
+  const r = assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+  return secret ? scoreRandomCasesOnly(r) : r;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** `r` with parts (a) and (b) scored on its seeded (random) tests only. */
+function scoreRandomCasesOnly(r: GradeResult): GradeResult {
+  const part = (p: 'a' | 'b') => {
+    const mine = r.tests.filter((t) => t.part === p && t.seed !== null);
+    const passed = mine.filter((t) => t.status === 'pass').length;
+    const { maxPoints } = r.parts[p];
+    return { points: mine.length ? round2((maxPoints * passed) / mine.length) : 0, maxPoints, passed, total: mine.length };
+  };
+  const parts = { a: part('a'), b: part('b'), c: r.parts.c };
+  return { ...r, parts, total: { points: round2(parts.a.points + parts.b.points + parts.c.points), maxPoints: r.total.maxPoints } };
 }
 
 /** Runs the (a) and (b) tests of `code` against `grader` in sandboxes from `sandboxes`. Never throws for anything the learner's code does. */

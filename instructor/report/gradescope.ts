@@ -24,13 +24,24 @@ export interface GradescopeResults {
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
+/**
+ * Learner-facing text with every case seed taken out. Under a secret seed the random cases must stay unknown to
+ * learners, and a case seed reproduces its case (messages quote "smallest failing case (…, seed N)").
+ */
+export function withoutSeeds(text: string, seeds: readonly number[]): string {
+  let out = text.replace(/\bseeds?\b(\s*[:=#]?\s*)-?\d+/gi, 'seed (hidden)');
+  // A bare case seed (32-bit, derived from the secret) quoted elsewhere; short numbers are left alone (they are values).
+  for (const s of seeds) if (String(s).length >= 5) out = out.split(String(s)).join('(hidden)');
+  return out;
+}
+
 function testOutput(t: TestResult, secret: boolean): string {
   if (t.status === 'pass') return 'passed';
   const lines = [`${t.status}: ${t.message}`];
   if (t.diagnosis) lines.push(t.diagnosis.message);
-  // With the instructor's secret seed the random cases must stay unknown to learners.
   if (!secret && t.seed !== null) lines.push(`case seed ${t.seed}`);
-  return lines.join('\n');
+  const text = lines.join('\n');
+  return secret ? withoutSeeds(text, t.seed === null ? [] : [t.seed]) : text;
 }
 
 /** The results.json of one learner; a part's points are shared equally among its tests. */
@@ -47,7 +58,7 @@ export function gradescopeResults(exercises: ExerciseInfo[], l: LearnerReport, s
       const each = mine.length ? e.result.parts[p].maxPoints / mine.length : 0;
       for (const t of mine) {
         tests.push({
-          name: `${ex.id} (${p}) ${t.title}`,
+          name: secret ? withoutSeeds(`${ex.id} (${p}) ${t.title}`, t.seed === null ? [] : [t.seed]) : `${ex.id} (${p}) ${t.title}`,
           score: t.status === 'pass' ? r2(each) : 0,
           max_score: r2(each),
           output: testOutput(t, secret),

@@ -3,13 +3,13 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { graders } from '../graders/index';
 import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
 import { engineVersion } from '../graders/lib/run';
 import { GRADER_VERSION } from '../graders/lib/version';
-import { newestPerLearner, SUBMISSION_VERSION, type Submission } from '../src/workspace/submission';
+import { newestPerLearner, SUBMISSION_VERSION, type DuplicatePolicy, type Submission } from '../src/workspace/submission';
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
@@ -38,6 +38,8 @@ export interface BatchOptions {
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
   onProgress?: (done: number, total: number) => void;
+  /** Which file counts when several claim one learner id (default: every one is graded and flagged). */
+  duplicates?: DuplicatePolicy;
   /** Test seam: called at each per-learner stage; a throw there must cost only that learner (tests/instructor). */
   fault?: FaultHook;
 }
@@ -63,15 +65,29 @@ export function exerciseInfos(): ExerciseInfo[] {
     });
 }
 
-/** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
-function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {
-  const { kept, issues } = newestPerLearner(intakes.flatMap((it) => (it.ok ? [{ file: it.file, submission: it.submission }] : [])));
+/** Accepted submissions after the cross-file checks (files claiming one learner id: see DuplicatePolicy). */
+function dedupe(intakes: Intake[], files: Map<string, FileEntry>, policy?: DuplicatePolicy): { file: string; submission: Submission }[] {
+  const { kept, issues } = newestPerLearner(intakes.flatMap((it) => (it.ok ? [{ file: it.file, submission: it.submission }] : [])), policy);
   for (const { file, severity, message } of issues) {
     const f = files.get(file)!;
     if (severity === 'error') f.status = 'rejected';
     f.issues.push({ severity, message });
   }
   return kept;
+}
+
+/** The policy with each --prefer file:<path> matched to the discovered path of that file (as given, or resolved). */
+function preferredFiles(policy: DuplicatePolicy | undefined, paths: string[], say: (line: string) => void): DuplicatePolicy | undefined {
+  if (policy?.keep !== 'files') return policy;
+  const byAbs = new Map(paths.map((p) => [resolve(p), p]));
+  return {
+    keep: 'files',
+    files: policy.files.map((f) => {
+      const found = byAbs.get(resolve(f));
+      if (!found) say(`--prefer file:${f}: no such submission file among the inputs`);
+      return found ?? f;
+    }),
+  };
 }
 
 /** The engine to grade in: the one asked for (an error if it cannot load), else isolated-vm when it loads, else QuickJS. */
@@ -110,7 +126,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
       : { file: it.file, status: 'rejected', learner: null, issues: [{ severity: 'error', message: it.error }] });
   }
-  const accepted = dedupe(intakes, files);
+  const accepted = dedupe(intakes, files, preferredFiles(opts.duplicates, paths, say));
 
   // Per-submission checks: exercises missing or unknown, another course version.
   for (const a of accepted) {

@@ -4,6 +4,7 @@
 // 2 bad usage (nothing graded).
 import { availableParallelism } from 'node:os';
 import { gradeBatch } from './batch';
+import type { DuplicatePolicy } from '../src/workspace/submission';
 import type { SandboxKind } from './sandbox/sandbox';
 import { displayText } from './report/display';
 import { writeReports } from './report/write';
@@ -18,6 +19,8 @@ export interface BatchArgs {
   timeoutMs: number;
   sandbox?: SandboxKind;
   quiet: boolean;
+  /** --prefer newest | file:<path> (repeatable): which file counts for a learner id claimed by several. */
+  duplicates?: DuplicatePolicy;
 }
 
 /** The seed learners' CLI runs use unless told otherwise (scripts/grade.ts DEFAULT_SEED). */
@@ -25,7 +28,7 @@ export const PUBLIC_SEED = 1;
 /** Default CPU limit of one learner call in the sandbox (generous enough for the QuickJS fallback; see instructor/README.md). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
 
-export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]';
+export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--prefer newest|file:<path>] [--quiet]';
 
 /** A usage problem (exit code 2). */
 export class BatchUsageError extends Error {}
@@ -65,6 +68,15 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
         break;
       }
       case '--quiet': a.quiet = true; break;
+      case '--prefer': {
+        const v = value(i++, f);
+        if (v === 'newest') a.duplicates = { keep: 'newest' };
+        else if (v.startsWith('file:') && v.length > 5) {
+          const files = a.duplicates?.keep === 'files' ? a.duplicates.files : [];
+          a.duplicates = { keep: 'files', files: [...files, v.slice(5)] };
+        } else throw new BatchUsageError(`--prefer must be newest or file:<path>, got "${v}"`);
+        break;
+      }
       case '--help': case '-h': throw new BatchUsageError(BATCH_USAGE);
       default:
         if (f.startsWith('-')) throw new BatchUsageError(`unknown option ${f}\n${BATCH_USAGE}`);
@@ -110,6 +122,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       jobs: args.jobs,
       callTimeoutMs: args.timeoutMs,
       sandbox: args.sandbox,
+      duplicates: args.duplicates,
       onProblem: (line) => err(`grade: ${displayText(line)}\n`),
       onProgress: args.quiet ? undefined : progressLine(err),
     });

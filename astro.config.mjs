@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { listLessons } from './src/course/lessons.ts';
 import { listExercises } from './src/course/exercises.ts';
 import { sandboxWorkerDev } from './src/sandbox/dev-worker-plugin.ts';
+import { mathCheck } from './src/course/math-check.ts';
 
 const lessons = listLessons(fileURLToPath(new URL('./content/lessons', import.meta.url)));
 // Exercises come from their folders (exercises/NN-slug/meta.json), validated; nothing is listed by hand.
@@ -29,9 +30,11 @@ export default defineConfig({
       customCss: ['katex/dist/katex.min.css', './src/styles/course.css'],
       components: {
         Footer: './src/chrome/Footer.astro',
+        PageTitle: './src/chrome/PageTitle.astro',
       },
       sidebar: [
         { label: 'Course home', link: '/' },
+        { label: 'Notation and glossary', link: '/notation/' },
         {
           label: 'Lessons',
           items: lessons.map((l) => ({ label: `${l.part}. ${l.title}`, link: l.href })),
@@ -43,6 +46,8 @@ export default defineConfig({
       pagination: true,
       lastUpdated: false,
     }),
+    // Fails the build on a TeX macro rendered as letters, raw TeX in prose, a KaTeX error or a wrong quote.
+    mathCheck(),
   ],
   vite: {
     // The sandbox worker must be one self-contained file: the page posts its text into the sandbox frame.

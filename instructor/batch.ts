@@ -21,6 +21,7 @@ import { loadIsolatedVm } from './sandbox/isolate';
 import { ENGINE_MEMORY_MB } from './sandbox/quickjs';
 import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
 import { listTests } from '../graders/lib/run';
+import { inShard, shardKeyOfFile, shardKeyOfLearner, type Shard } from './shard';
 
 /** Options of one batch run. */
 export interface BatchOptions {
@@ -42,6 +43,8 @@ export interface BatchOptions {
   duplicates?: DuplicatePolicy;
   /** Test seam: called at each per-learner stage; a throw there must cost only that learner (tests/instructor). */
   fault?: FaultHook;
+  /** Grade only this shard of the class (instructor/shard.ts). */
+  shard?: Shard;
 }
 
 /** The per-learner stages of a batch run, in order (the report writers add 'html' and 'results'). */
@@ -110,7 +113,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
 
   const { files: paths, problems } = discover(opts.inputs, opts.out ? [opts.out] : []);
   const files = new Map<string, FileEntry>();
-  for (const p of problems) {
+  for (const p of problems.filter((p) => inShard(opts.shard, shardKeyOfFile(p.path)))) {
     files.set(p.path, { file: p.path, status: 'rejected', learner: null, issues: [{ severity: 'error', message: p.message }] });
   }
   const intakes = paths.map((p): Intake => {
@@ -120,7 +123,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     } catch (e) {
       return { ok: false, file: p, error: `the file could not be read (${errorText(e)})` };
     }
-  });
+  }).filter((it) => inShard(opts.shard, it.ok ? shardKeyOfLearner(it.submission.learner) : shardKeyOfFile(it.file)));
   for (const it of intakes) {
     files.set(it.file, it.ok
       ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
@@ -256,6 +259,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
         residentLimitMb: RSS_LIMIT_MB,
         peakResidentMb: Math.round(pool.peakResidentMb),
       },
+      ...(opts.shard ? { shard: opts.shard } : {}),
     },
     exercises,
     overview: buildOverview(exercises, learners, { read: fileList.length, rejected }),

@@ -1,9 +1,10 @@
-// Writes the four report formats into the output folder.
+// Writes the report formats (and the LMS gradebook files) into the output folder.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gradesCsv } from './csv';
 import { failedResults, gradescopeResults } from './gradescope';
 import { reportHtml } from './html';
+import { canvasCsv, moodleCsv } from './lms';
 import type { InstructorReport } from './schema';
 
 /** Test seam: throws for a (stage, learner file) to simulate a failure while writing that learner's part. */
@@ -25,6 +26,8 @@ export function writeReports(out: string, r: InstructorReport, fault?: WriteFaul
   put('report.json', JSON.stringify(r));
   put('report.html', reportHtml(r, fault && ((l) => fault('html', l.file))));
   put('grades.csv', gradesCsv(r.exercises, r.learners));
+  put('canvas.csv', canvasCsv(r));
+  put('moodle.csv', moodleCsv(r));
   for (const l of r.learners) {
     let text: string;
     try {

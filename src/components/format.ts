@@ -1,4 +1,5 @@
 // Formatting of engine-computed numbers for lessons, as text or as LaTeX.
+import katex from 'katex';
 
 /** A number with `digits` decimals; −0 prints as 0 and ±∞ as the symbol. */
 export function fmt(x: number, digits = 3): string {
@@ -31,4 +32,14 @@ export function fmtBytes(bytes: number, digits = 2): string {
     i++;
   }
   return `${i === 0 ? v : Number(v.toFixed(digits))} ${units[i]}`;
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Plain text with inline `$…$` math as HTML: the text escaped, the math rendered by KaTeX. */
+export function textWithMath(s: string): string {
+  return s
+    .split(/(\$[^$]+\$)/)
+    .map((part) => (/^\$[^$]+\$$/.test(part) ? katex.renderToString(part.slice(1, -1), { throwOnError: false, strict: 'ignore' }) : escapeHtml(part)))
+    .join('');
 }

@@ -1,12 +1,15 @@
 // Build-time access to the course's lessons and exercises for pages and chrome.
 import { getCollection } from 'astro:content';
+import { lessonMinutes } from './reading-time';
 
-/** A lesson as the chrome needs it: slug, href, title and its part number. */
+/** A lesson as the chrome needs it: slug, href, title, its part number and its time estimate. */
 export interface LessonLink {
   slug: string;
   href: string;
   title: string;
   part: number;
+  /** Minutes to study it, exercises not included. */
+  minutes: number;
 }
 
 /** Every lesson in part order. */
@@ -18,6 +21,7 @@ export async function getLessons(): Promise<LessonLink[]> {
       href: `/${e.id}/`,
       title: e.data.title,
       part: e.data.part ?? 0,
+      minutes: lessonMinutes(e.body ?? ''),
     }))
     .sort((a, b) => a.part - b.part);
 }

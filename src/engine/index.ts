@@ -21,8 +21,8 @@ export {
 export { linear, splitHeads, mergeHeads, multiHeadAttention, type MultiHeadInput, type MultiHeadResult } from './multihead';
 /** KV cache, decoding and cost model. */
 export {
-  KVCache, createKVCache, decodeStep, kvCacheBytes, attentionCost,
-  type KVCacheSize, type AttentionCostInput, type AttentionCost,
+  KVCache, createKVCache, decodeStep, kvCacheBytes, attentionCost, tiledOnChipBytes, largestTile,
+  type KVCacheSize, type AttentionCostInput, type AttentionCost, type AttentionKernel,
 } from './kvcache';
 /** ALiBi and RoPE. */
 export { alibiSlopes, alibiBias, ropeFrequencies, applyRope } from './positional';

@@ -110,14 +110,28 @@ export function kvCacheBytes(s: KVCacheSize): number {
   return 2 * s.layers * s.batch * s.seqLen * s.kvHeads * s.headDim * s.bytesPerElement;
 }
 
+/**
+ * How the attention core moves data between main memory (HBM) and on-chip memory, for `attentionCost`.
+ * - `minimal`: every tensor crosses main memory once (Q, K, V read, O written) — the least any kernel can move;
+ *   reachable only when on-chip memory holds a whole head's K and V.
+ * - `standard`: separate kernels that write S, read it back for the softmax, write A, and read it back for AV.
+ * - `tiled`: FlashAttention-style loops. A query tile of `blockQ` rows (positions × the query heads that share one
+ *   K/V head) stays on chip while K and V stream past in tiles of `blockK` rows, so K and V are read once per query
+ *   tile. The tiles, the running output and the per-row statistics must fit in `onChipBytes` (M).
+ */
+export type AttentionKernel =
+  | { kind: 'minimal' }
+  | { kind: 'standard' }
+  | { kind: 'tiled'; onChipBytes: number; blockQ: number; blockK: number };
+
 /** Inputs of `attentionCost`. */
 export interface AttentionCostInput {
   /** 'prefill': the whole prompt at once; 'decode': one new token at position seqLen. */
   phase: 'prefill' | 'decode';
   batch: number;
-  /** Query heads h. */
+  /** Query heads H. */
   heads: number;
-  /** Key/value heads h_kv (h for MHA, 1 for MQA). */
+  /** Key/value heads H_kv (H for MHA, 1 for MQA). */
   kvHeads: number;
   /** Prompt length (prefill) or number of tokens in context including the new one (decode). */
   seqLen: number;
@@ -128,6 +142,8 @@ export interface AttentionCostInput {
   bytesPerElement: number;
   /** Whether past keys/values are kept (written at prefill, read at decode). */
   cache: boolean;
+  /** How the kernel moves data; defaults to `minimal`. */
+  kernel?: AttentionKernel;
 }
 
 /** FLOPs and bytes of the attention core (QKᵀ and AV only, projections and MLP excluded). */
@@ -137,17 +153,45 @@ export interface AttentionCost {
   bytesWritten: number;
   /** flops / (bytesRead + bytesWritten). */
   arithmeticIntensity: number;
+  /** How many times each K/V head is read from main memory (1 unless the kernel is tiled with several query tiles). */
+  kvPasses: number;
+}
+
+/** On-chip bytes a tiled kernel needs: query tile and running output (2·B_q·d_h), K and V tiles (2·B_k·d_h), the score tile (B_q·B_k) and the row statistics m, ℓ (2·B_q). */
+export function tiledOnChipBytes(blockQ: number, blockK: number, headDim: number, bytesPerElement: number): number {
+  return (2 * blockQ * headDim + 2 * blockK * headDim + blockQ * blockK + 2 * blockQ) * bytesPerElement;
+}
+
+/** The largest square tile (B_q = B_k, a multiple of `multiple`, as tensor cores want) whose working set fits in onChipBytes; 0 if none fits. */
+export function largestTile(onChipBytes: number, headDim: number, bytesPerElement: number, multiple = 16): number {
+  let b = 0;
+  for (let t = multiple; tiledOnChipBytes(t, t, headDim, bytesPerElement) <= onChipBytes; t += multiple) b = t;
+  return b;
+}
+
+function checkKernel(fn: string, k: AttentionKernel, d: number, b: number): void {
+  if (k.kind === 'minimal' || k.kind === 'standard') return;
+  if (k.kind !== 'tiled') fail(fn, `kernel.kind must be 'minimal', 'standard' or 'tiled', got ${String((k as { kind: unknown }).kind)}`);
+  checkCount(fn, 'kernel.blockQ', k.blockQ, 1);
+  checkCount(fn, 'kernel.blockK', k.blockK, 1);
+  if (!(k.onChipBytes > 0)) fail(fn, `kernel.onChipBytes must be positive, got ${k.onChipBytes}`);
+  const need = tiledOnChipBytes(k.blockQ, k.blockK, d, b);
+  if (need > k.onChipBytes) {
+    fail(fn, `tiles ${k.blockQ}×${k.blockK} with d_h=${d} need ${need} bytes on chip, more than kernel.onChipBytes=${k.onChipBytes}`);
+  }
 }
 
 /**
- * Cost model of the attention core for an IO-aware kernel (scores never leave fast memory), with
- * L = layers, b = bytesPerElement, T = seqLen, d = headDim, h, h_kv, B = batch:
- * - prefill: flops 4·B·h·T²·d·L (2·T²·d for QKᵀ and for AV, causal half not subtracted);
- *   reads Q, K, V = B·L·T·d·(h + 2h_kv)·b; writes O = B·L·T·h·d·b, plus the cache 2·B·L·T·h_kv·d·b if `cache`.
- * - decode with cache: flops 4·B·h·T·d·L; reads q and the whole cache B·L·d·(h + 2·h_kv·T)·b;
- *   writes o and the new k, v: B·L·d·(h + 2h_kv)·b.
- * - decode without cache: every step reruns prefill over all T tokens (earlier layers need every
- *   position's output to rebuild the next layer's K and V), so it costs exactly a prefill of T tokens.
+ * Cost model of the attention core, with L = layers, b = bytesPerElement, B = batch, H, H_kv, d = headDim,
+ * T_q query rows (T at prefill, 1 at decode with a cache) and T_k keys (T):
+ * - flops 4·B·H·T_q·T_k·d·L (2·T_q·T_k·d for QKᵀ and for AV; the causal half is not subtracted).
+ * - reads Q once (B·L·H·T_q·d·b) and K, V `kvPasses` times (2·B·L·H_kv·T_k·d·b each pass); writes O once
+ *   (B·L·H·T_q·d·b), plus the new keys and values if `cache` (all T at prefill, one position at decode).
+ * - kvPasses is 1, except for a tiled kernel: ⌈T_q·(H/H_kv) / blockQ⌉, one pass per query tile. With the largest
+ *   tile that fits, blockQ = Θ(M/d), which gives the Θ(T²d²/M) main-memory traffic of FlashAttention.
+ * - a standard kernel also writes S and A and reads both back: 4·B·L·H·T_q·T_k·b more bytes, Θ(Td + T²).
+ * - decode without a cache reruns prefill over all T tokens (earlier layers need every position's output to
+ *   rebuild the next layer's K and V), so it costs exactly a prefill of T tokens.
  */
 export function attentionCost(c: AttentionCostInput): AttentionCost {
   const fn = 'attentionCost';
@@ -158,18 +202,17 @@ export function attentionCost(c: AttentionCostInput): AttentionCost {
   if (c.heads % c.kvHeads !== 0) fail(fn, `heads=${c.heads} is not a multiple of kvHeads=${c.kvHeads}`);
   if (!(c.bytesPerElement > 0)) fail(fn, `bytesPerElement must be positive, got ${c.bytesPerElement}`);
   if (c.phase !== 'prefill' && c.phase !== 'decode') fail(fn, `phase must be 'prefill' or 'decode', got ${String(c.phase)}`);
+  const kernel = c.kernel ?? { kind: 'minimal' };
+  checkKernel(fn, kernel, c.headDim, c.bytesPerElement);
   const { batch: B, heads: h, kvHeads: hkv, seqLen: T, headDim: d, bytesPerElement: b } = c;
-  let flops: number;
-  let bytesRead: number;
-  let bytesWritten: number;
-  if (c.phase === 'decode' && c.cache) {
-    flops = 4 * B * h * T * d * L;
-    bytesRead = B * L * d * (h + 2 * hkv * T) * b;
-    bytesWritten = B * L * d * (h + 2 * hkv) * b;
-  } else {
-    flops = 4 * B * h * T * T * d * L;
-    bytesRead = B * L * T * d * (h + 2 * hkv) * b;
-    bytesWritten = B * L * T * h * d * b + (c.phase === 'prefill' && c.cache ? 2 * B * L * T * hkv * d * b : 0);
-  }
-  return { flops, bytesRead, bytesWritten, arithmeticIntensity: flops / (bytesRead + bytesWritten) };
+  const step = c.phase === 'decode' && c.cache;
+  const Tq = step ? 1 : T;
+  const Tk = T;
+  const kvPasses = kernel.kind === 'tiled' ? Math.ceil((Tq * (h / hkv)) / kernel.blockQ) : 1;
+  const flops = 4 * B * h * Tq * Tk * d * L;
+  const matrices = kernel.kind === 'standard' ? 2 * B * L * h * Tq * Tk * b : 0; // S and A, each written once and read once
+  const bytesRead = B * L * d * b * (h * Tq + 2 * hkv * Tk * kvPasses) + matrices;
+  const newKV = !c.cache ? 0 : step ? 2 * B * L * hkv * d * b : c.phase === 'prefill' ? 2 * B * L * T * hkv * d * b : 0;
+  const bytesWritten = B * L * h * Tq * d * b + newKV + matrices;
+  return { flops, bytesRead, bytesWritten, arithmeticIntensity: flops / (bytesRead + bytesWritten), kvPasses };
 }

@@ -12,6 +12,7 @@ import {
   tensor,
   type Tensor,
 } from '../engine';
+import { itQuery, keyFeatures, valueFeatures } from './pronoun-toy';
 
 /** Rows of a (1, 1, T, D) tensor, or of a (B, 1, T, D) tensor's batch `b`, as number[][]. */
 function rows(t: Tensor, b = 0): number[][] {
@@ -26,35 +27,6 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 // ---------------------------------------------------------------------------------------------
 // 1.1 The pronoun example: "it" as a query over the whole sentence (encoder-style, nothing masked).
 // ---------------------------------------------------------------------------------------------
-
-/** Toy key features: [animate noun, inanimate noun, event word, function word]. */
-const keyFeatures: [string, number[]][] = [
-  ['The', [0, 0, 0, 1]],
-  ['animal', [2.2, 0.2, 0, 0]],
-  ["didn't", [0, 0, 1, 0.5]],
-  ['cross', [0, 0, 1.2, 0]],
-  ['the', [0, 0, 0, 1]],
-  ['road', [0.2, 2.2, 0, 0]],
-  ['because', [0, 0, 0, 1]],
-  ['it', [0.8, 0.8, 0, 0.4]],
-  ['was', [0, 0, 0.8, 0.3]],
-  ['tired', [0.6, 0, 0.9, 0]],
-];
-/** Toy value payloads: [is a living thing, is a place, describes a state or action]. */
-const valueFeatures: number[][] = [
-  [0, 0, 0],
-  [1, 0, 0],
-  [0, 0, 0.6],
-  [0, 0, 1],
-  [0, 0, 0],
-  [0, 1, 0],
-  [0, 0, 0],
-  [0.4, 0.4, 0],
-  [0, 0, 0.3],
-  [0.3, 0, 1],
-];
-/** What "it" looks for: an animate noun first, any noun second, and not a function word. */
-const itQuery = [2.8, 0.9, 0, -1];
 
 function pronounExample() {
   const tokens = keyFeatures.map(([t]) => t);

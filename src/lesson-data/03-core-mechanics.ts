@@ -96,7 +96,7 @@ export const effective = { sharp: Math.exp(ent[0]), medium: Math.exp(ent[1]), di
 export const ln8 = Math.log(8);
 export const we1Entropy = entropyOf([we1Weights])[0];
 export const ln3 = Math.log(3);
-/** Causal rows with equal scores: row i is uniform over i + 1 keys, so H_i = ln(i + 1). */
+/** Causal rows with equal scores: row i is uniform over i + 1 keys, so the entropy of row i is ln(i + 1). */
 export const causalUniform = (() => {
   const T = 4;
   const keep = causalMask(T, T);
@@ -109,9 +109,9 @@ export const causalUniform = (() => {
 
 export const shapes33: ShapeRow[] = [
   row('A', String.raw`B \times H \times T_q \times T_k`, 'attention weights'),
-  row(String.raw`H_i = -\sum_j A_{ij}\ln A_{ij}`, String.raw`B \times H \times T_q`, 'one entropy per query row (nats)'),
+  row(String.raw`\mathcal{H}_i = -\sum_j A_{ij}\ln A_{ij}`, String.raw`B \times H \times T_q`, 'one entropy per query row (nats)'),
   row(String.raw`\bar H_h`, String.raw`H`, 'mean row entropy of each head: a dashboard number'),
-  row(String.raw`e^{H_i}`, String.raw`B \times H \times T_q`, 'effective number of keys the row spreads over'),
+  row(String.raw`e^{\mathcal{H}_i}`, String.raw`B \times H \times T_q`, 'effective number of keys the row spreads over'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +130,7 @@ export const shapes34: ShapeRow[] = [
   row('S', String.raw`T_q \times T_k`, 'logits before the temperature'),
   row(String.raw`\tau`, String.raw`\text{scalar} > 0`, 'temperature: < 1 sharpens, > 1 flattens'),
   row(String.raw`\operatorname{softmax}(S/\tau)`, String.raw`T_q \times T_k`, 'weights at temperature τ'),
-  row(String.raw`q \cdot k`, String.raw`\text{scalar}`, 'variance d_k for unit-variance entries, so τ = √d_k restores variance 1'),
+  row(String.raw`q \cdot k`, String.raw`\text{scalar}`, 'variance $d_k$ for unit-variance entries, so $\\tau = \\sqrt{d_k}$ restores variance 1'),
 ];
 
 // ---------------------------------------------------------------------------------------------

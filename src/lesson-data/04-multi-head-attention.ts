@@ -38,8 +38,8 @@ export const configs = [
 
 export const shapes41: ShapeRow[] = [
   row('d_{\\text{model}}', String.raw`\text{scalar}`, 'width of the residual stream (input and output of the layer)'),
-  row('h', String.raw`\text{scalar}`, 'number of query heads; must divide d_model'),
-  row(String.raw`d_h = d_{\text{model}}/h`, String.raw`\text{scalar}`, 'width of one head; d_k = d_v = d_h in the standard design'),
+  row('H', String.raw`\text{scalar}`, 'number of query heads; must divide d_model'),
+  row(String.raw`d_h = d_{\text{model}}/H`, String.raw`\text{scalar}`, 'width of one head; d_k = d_v = d_h in the standard design'),
   row(String.raw`W_Q, W_K, W_V, W_O`, String.raw`d_{\text{model}} \times d_{\text{model}}`, 'total parameters 4·d_model², whatever h is'),
 ];
 
@@ -83,10 +83,10 @@ if (headAsSingle > 1e-12) throw new Error(`lesson 04: a head differs from single
 
 export const shapes42: ShapeRow[] = [
   row('X', String.raw`B \times T \times d_{\text{model}}`, 'the same input for every head'),
-  row(String.raw`W_Q^{(r)}, W_K^{(r)}`, String.raw`d_{\text{model}} \times d_h`, 'head r’s own query and key maps (columns of W_Q, W_K)'),
-  row(String.raw`W_V^{(r)}`, String.raw`d_{\text{model}} \times d_v`, 'head r’s own value map'),
-  row(String.raw`A^{(r)}`, String.raw`B \times T_q \times T_k`, 'head r’s weights; h of them, all different'),
-  row(String.raw`O^{(r)} = A^{(r)} V^{(r)}`, String.raw`B \times T_q \times d_v`, 'head r’s output'),
+  row(String.raw`W_Q^{(h)}, W_K^{(h)}`, String.raw`d_{\text{model}} \times d_h`, 'head h’s own query and key maps (columns of W_Q, W_K)'),
+  row(String.raw`W_V^{(h)}`, String.raw`d_{\text{model}} \times d_v`, 'head h’s own value map'),
+  row(String.raw`A^{(h)}`, String.raw`B \times T_q \times T_k`, 'head h’s weights; H of them, all different'),
+  row(String.raw`O^{(h)} = A^{(h)} V^{(h)}`, String.raw`B \times T_q \times d_v`, 'head h’s output'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -135,12 +135,12 @@ export const headContribs = (() => {
 
 export const shapes43: ShapeRow[] = [
   row('Q = XW_Q', String.raw`B \times T \times d_{\text{model}}`, 'all heads’ queries side by side'),
-  row(String.raw`\text{reshape}`, String.raw`B \times T \times h \times d_h`, 'cut each token’s row into h pieces of width d_h'),
-  row(String.raw`\text{transpose}(1,2)`, String.raw`B \times h \times T \times d_h`, 'bring heads forward so each head is a T × d_h matrix'),
-  row(String.raw`S, A`, String.raw`B \times h \times T_q \times T_k`, 'one score and weight matrix per head'),
-  row(String.raw`O_{\text{heads}}`, String.raw`B \times h \times T_q \times d_v`, 'per-head outputs'),
-  row(String.raw`\operatorname{Concat}`, String.raw`B \times T_q \times h d_v`, 'transpose back, then reshape'),
-  row('W_O', String.raw`h d_v \times d_{\text{model}}`, 'output projection: mixes heads, back to model width'),
+  row(String.raw`\text{reshape}`, String.raw`B \times T \times H \times d_h`, 'cut each token’s row into H pieces of width d_h'),
+  row(String.raw`\text{transpose}(1,2)`, String.raw`B \times H \times T \times d_h`, 'bring heads forward so each head is a T × d_h matrix'),
+  row(String.raw`S, A`, String.raw`B \times H \times T_q \times T_k`, 'one score and weight matrix per head'),
+  row(String.raw`O_{\text{heads}}`, String.raw`B \times H \times T_q \times d_v`, 'per-head outputs'),
+  row(String.raw`\operatorname{Concat}`, String.raw`B \times T_q \times H d_v`, 'transpose back, then reshape'),
+  row('W_O', String.raw`H d_v \times d_{\text{model}}`, 'output projection: mixes heads, back to model width'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -172,10 +172,10 @@ export const ablateBoth = (() => {
 })();
 
 export const shapes44: ShapeRow[] = [
-  row(String.raw`O_{\text{heads}}`, String.raw`B \times h \times T \times d_v`, 'per-head outputs before W_O'),
-  row(String.raw`O^{(r)} \leftarrow 0`, String.raw`B \times T \times d_v`, 'ablation: zero head r’s slice before the projection'),
-  row(String.raw`O_{-r}`, String.raw`B \times T \times d_{\text{model}}`, 'layer output without head r'),
-  row(String.raw`\|O - O_{-r}\| / \|O\|`, String.raw`\text{scalar}`, 'how much the layer’s output depends on head r'),
+  row(String.raw`O_{\text{heads}}`, String.raw`B \times H \times T \times d_v`, 'per-head outputs before W_O'),
+  row(String.raw`O^{(h)} \leftarrow 0`, String.raw`B \times T \times d_v`, 'ablation: zero head h’s slice before the projection'),
+  row(String.raw`O_{-h}`, String.raw`B \times T \times d_{\text{model}}`, 'layer output without head h'),
+  row(String.raw`\|O - O_{-h}\| / \|O\|`, String.raw`\text{scalar}`, 'how much the layer’s output depends on head h'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -228,9 +228,9 @@ export const gqa = (() => {
 })();
 
 export const shapes45: ShapeRow[] = [
-  row('Q', String.raw`B \times h \times T_q \times d_h`, 'h query heads, as before'),
-  row('K, V', String.raw`B \times h_{kv} \times T_k \times d_h`, 'only h_kv key/value heads'),
-  row(String.raw`g = h / h_{kv}`, String.raw`\text{scalar}`, 'group size: query heads per kv head; head r reads kv head ⌊r/g⌋'),
-  row(String.raw`W_K, W_V`, String.raw`d_{\text{model}} \times h_{kv} d_h`, 'smaller projections'),
-  row(String.raw`\text{KV cache}`, String.raw`2 \cdot L \cdot B \cdot T \cdot h_{kv} \cdot d_h`, 'elements cached per sequence batch; h/h_kv times fewer than MHA'),
+  row('Q', String.raw`B \times H \times T_q \times d_h`, 'H query heads, as before'),
+  row('K, V', String.raw`B \times H_{kv} \times T_k \times d_h`, 'only H_kv key/value heads'),
+  row(String.raw`g = H / H_{kv}`, String.raw`\text{scalar}`, 'group size: query heads per kv head; head h reads kv head ⌊h/g⌋'),
+  row(String.raw`W_K, W_V`, String.raw`d_{\text{model}} \times H_{kv} d_h`, 'smaller projections'),
+  row(String.raw`\text{KV cache}`, String.raw`2 \cdot L \cdot B \cdot T \cdot H_{kv} \cdot d_h`, 'elements cached per sequence batch; H/H_kv times fewer than MHA'),
 ];

@@ -111,12 +111,12 @@ export const decodeVsFull = maxAbsDiff(step.output.data, slice(full52.output, T5
 export const decodeWeightsShape = step.weights.shape;
 export const decodeOut = rowsOf(step.output, 0, 0)[0];
 export const shapes52: ShapeRow[] = [
-  row('K_{\\text{cache}},\\;V_{\\text{cache}}', String.raw`B \times h_{kv} \times T_{\text{past}} \times d_h`, 'keys and values of every earlier position, per layer'),
+  row('K_{\\text{cache}},\\;V_{\\text{cache}}', String.raw`B \times H_{kv} \times T_{\text{past}} \times d_h`, 'keys and values of every earlier position, per layer'),
   row('q_t', String.raw`B \times H \times 1 \times d_h`, 'the one new query of the decode step'),
-  row('k_t,\\;v_t', String.raw`B \times h_{kv} \times 1 \times d_h`, 'appended to the cache after the step'),
+  row('k_t,\\;v_t', String.raw`B \times H_{kv} \times 1 \times d_h`, 'appended to the cache after the step'),
   row('s_t = q_t K^\\top/\\sqrt{d_k}', String.raw`B \times H \times 1 \times (T_{\text{past}}+1)`, 'one row of logits; no mask needed beyond the cache'),
   row('o_t', String.raw`B \times H \times 1 \times d_h`, 'equals row t of full causal attention'),
-  row('\\text{bytes}', '\\text{scalar}', '2 · layers · B · T · h_kv · d_h · bytes per element'),
+  row('\\text{bytes}', '\\text{scalar}', '2 · layers · B · T · H_kv · d_h · bytes per element'),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -128,11 +128,16 @@ export const decodeNoCache = attentionCost({ ...costBase, phase: 'decode', kvHea
 export const decodeGQA = attentionCost({ ...costBase, phase: 'decode', kvHeads: gqaKvHeads, seqLen: 4096, cache: true });
 export const decodeBatch32 = attentionCost({ ...costBase, phase: 'decode', kvHeads: 32, seqLen: 4096, cache: true, batch: decodeBatch });
 export const prefillPerToken = prefill.flops / 4096;
+/** The same prefill with a tiled kernel: 128×128 tiles in 192 KiB of on-chip memory, K and V read once per query tile. */
+export const tiledPrefill = {
+  tile: 128,
+  cost: attentionCost({ ...costBase, phase: 'prefill', kvHeads: 32, seqLen: 4096, cache: true, kernel: { kind: 'tiled', onChipBytes: 192 * 1024, blockQ: 128, blockK: 128 } }),
+};
 export const shapes53: ShapeRow[] = [
   row('Q_{\\text{prefill}}', String.raw`B \times H \times T \times d_h`, 'every prompt position at once: QKᵀ is a matrix–matrix product'),
   row('S_{\\text{prefill}}', String.raw`B \times H \times T \times T`, 'all causal scores of the prompt'),
   row('q_{\\text{decode}}', String.raw`B \times H \times 1 \times d_h`, 'one query: qKᵀ is a matrix–vector product'),
-  row('K_{\\text{cache}}', String.raw`B \times h_{kv} \times T \times d_h`, 'read in full at every decode step'),
+  row('K_{\\text{cache}}', String.raw`B \times H_{kv} \times T \times d_h`, 'read in full at every decode step'),
   row('I = \\text{FLOPs}/\\text{bytes}', '\\text{scalar}', 'arithmetic intensity: high = compute-bound, low = bandwidth-bound'),
 ];
 
@@ -187,8 +192,8 @@ export const shapes54: ShapeRow[] = [
   row('\\theta_i = b^{-2i/d}', String.raw`d/2`, 'one rotation frequency per coordinate pair (b = base)'),
   row('R_m q_m,\\;R_n k_n', String.raw`B \times H \times T \times d_h`, 'queries and keys rotated by their own positions'),
   row('(R_m q)^\\top (R_n k)', '\\text{scalar}', 'depends on m − n, not on m and n separately'),
-  row('m_r = 2^{-8r/h}', 'h', 'one ALiBi slope per head'),
-  row('\\text{bias}_{r,i,j} = -m_r (i - j)', String.raw`1 \times h \times T_q \times T_k`, 'added to the logits before softmax'),
+  row('m_h = 2^{-8(h+1)/H}', 'H', 'one ALiBi slope per head h = 0, …, H − 1'),
+  row('\\text{bias}_{h,i,j} = -m_h (i - j)', String.raw`1 \times H \times T_q \times T_k`, 'added to the logits before softmax'),
 ];
 
 // ---------------------------------------------------------------------------------------------

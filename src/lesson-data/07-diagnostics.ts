@@ -60,6 +60,18 @@ export const paddedWeightsB1 = pw;
 // A leaky mask: off by one (query i also sees key i + 1).
 export const leakyMask = tensor([T72, T72], Array.from({ length: T72 * T72 }, (_, n) => (n % T72 <= Math.floor(n / T72) + 1 ? 1 : 0)));
 export const leakyUpperMax = Math.max(...rowsOf(attention(q72, k72, v72, { mask: leakyMask }).weights).flatMap((r, i) => r.filter((_, j) => j > i)));
+/** A finite "mask": −20 added to future scores instead of −∞. Future weights are tiny but not zero. */
+export const finiteBias = -20;
+const biasRows = rowsOf(
+  attention(q72, k72, v72, { bias: tensor([T72, T72], Array.from({ length: T72 * T72 }, (_, n) => (n % T72 > Math.floor(n / T72) ? finiteBias : 0))) }).weights,
+  0,
+  0,
+);
+export const finiteBiasFutureMax = Math.max(...biasRows.flatMap((r, i) => r.filter((_, j) => j > i)));
+/** The mask applied after softmax: future weights zeroed in the unmasked weights. They are exactly 0, and the rows lose mass. */
+const afterRows = rowsOf(attention(q72, k72, v72).weights, 0, 0).map((r, i) => r.map((w, j) => (j > i ? 0 : w)));
+export const maskAfterFutureMax = Math.max(...afterRows.flatMap((r, i) => r.filter((_, j) => j > i)));
+export const maskAfterMinRowSum = Math.min(...afterRows.map((r) => r.reduce((a, b) => a + b, 0)));
 export const perturbFrom = 3;
 const future = Array.from({ length: T72 - perturbFrom }, (_, n) => perturbFrom + n);
 const probe = (opts: { causal?: boolean; mask?: Tensor }) =>
@@ -101,7 +113,7 @@ export const heads73 = [
   return { ...h, mean: headEntropy(r.weights).data[0], min: Math.min(...ent), max: Math.max(...ent), maxWeight: Math.max(...r.weights.data) };
 });
 export const shapes73: ShapeRow[] = [
-  row('H_i = -\\sum_j A_{ij}\\ln A_{ij}', String.raw`B \times H \times T_q`, 'one entropy per query row'),
+  row('\\mathcal{H}_i = -\\sum_j A_{ij}\\ln A_{ij}', String.raw`B \times H \times T_q`, 'one entropy per query row'),
   row('\\bar H_h', 'H', 'mean row entropy per head: the dashboard value'),
   row('\\ln(\\#\\text{visible keys})', '\\text{scalar}', 'the ceiling: uniform attention'),
 ];
@@ -130,8 +142,8 @@ export const pairChange = relChange([0, 1]);
 export const ln74 = Math.log(mha.T);
 export const shapes74: ShapeRow[] = [
   row('O^{(h)}', String.raw`B \times T \times d_v`, 'head h output before W_O: the thing set to zero'),
-  row('\\operatorname{concat}_h O^{(h)}', String.raw`B \times T \times h\,d_v`, 'merged heads with one block zeroed'),
-  row('W_O', String.raw`h\,d_v \times d_{\text{model}}`, 'rows h·d_v … (h+1)·d_v − 1 belong to head h'),
+  row('\\operatorname{concat}_h O^{(h)}', String.raw`B \times T \times H\,d_v`, 'merged heads with one block zeroed'),
+  row('W_O', String.raw`H\,d_v \times d_{\text{model}}`, 'rows h·d_v … (h+1)·d_v − 1 belong to head h'),
   row('\\|\\Delta Y\\| / \\|Y\\|', '\\text{scalar}', 'relative change of the layer output'),
 ];
 

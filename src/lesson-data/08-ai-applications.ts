@@ -126,9 +126,9 @@ export const long84 = lengths84.map((T) => {
   };
 });
 export const shapes84: ShapeRow[] = [
-  row('K_{\\text{cache}},\\;V_{\\text{cache}}', String.raw`L \times B \times h_{kv} \times T \times d_h`, 'linear in T: the memory bill'),
-  row('S \\text{ (if materialised)}', String.raw`B \times h \times T \times T`, 'quadratic in T: avoided by tiled kernels'),
-  row('\\text{prefill FLOPs}', String.raw`4\,B\,h\,T^2 d_h L`, 'quadratic in T: the time to first token'),
+  row('K_{\\text{cache}},\\;V_{\\text{cache}}', String.raw`L \times B \times H_{kv} \times T \times d_h`, 'linear in T: the memory bill'),
+  row('S \\text{ (if materialised)}', String.raw`B \times H \times T \times T`, 'quadratic in T: avoided by tiled kernels'),
+  row('\\text{prefill FLOPs}', String.raw`4\,B\,H\,T^2 d_h L`, 'quadratic in T: the time to first token'),
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -16,6 +16,14 @@ export interface Progress {
   version: 1;
   lessons: Record<string, { readAt: string }>;
   exercises: Record<string, ExerciseProgress>;
+  /** Quick checks inside lessons, by id ("06-kv-passes"); absent in records saved before checks existed. */
+  checks?: Record<string, QuickCheckProgress>;
+}
+
+/** One quick check: how many answers were given and whether one was right. */
+export interface QuickCheckProgress {
+  attempts: number;
+  correct: boolean;
 }
 
 /** Result of a storage operation: the value, or a message saying why storage failed. */
@@ -98,5 +106,14 @@ export function markExerciseParts(id: string, passed: PartsPassed, storage?: Sto
   return updateProgress((p) => {
     const e = (p.exercises[id] ??= { parts: {}, attempts: 0 });
     for (const k of ['a', 'b', 'c'] as const) if (passed[k]) e.parts[k] = true;
+  }, storage);
+}
+
+/** Records one answer to quick check `id`; once answered correctly it stays correct. */
+export function recordCheck(id: string, correct: boolean, storage?: Storage): StoreResult<Progress> {
+  return updateProgress((p) => {
+    const c = ((p.checks ??= {})[id] ??= { attempts: 0, correct: false });
+    c.attempts += 1;
+    c.correct ||= correct;
   }, storage);
 }

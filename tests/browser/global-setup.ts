@@ -3,9 +3,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { missingChromium } from './chromium';
 import { serveStatic } from './static-server';
 
 export default async function setup(project: TestProject) {
+  // One clear line instead of a stack trace per test file (vitest.browser.config.ts skips the files outside CI).
+  const missing = missingChromium();
+  if (missing) throw new Error(missing);
   // DIST_DIR lets parallel work build and test into separate folders.
   const dist = process.env.DIST_DIR
     ? resolve(process.env.DIST_DIR) + '/'

@@ -250,12 +250,19 @@ describe('lessons 02–04', () => {
     await set('h', 5);
     expect(await error.isVisible()).toBe(true);
     expect(await text(error)).toContain('does not divide d_model');
+    // No stale table or cache total while the configuration is invalid.
+    expect(await demo.locator('.tracer__scroll').isHidden()).toBe(true);
+    expect(await demo.locator('[data-out="cache"]').isHidden()).toBe(true);
+    await set('layers', 8); // changed while invalid: must be used once the configuration is valid again
     await set('h', 6);
     await set('hKv', 4);
-    expect(await text(error)).toContain('does not divide h');
+    expect(await text(error)).toContain('does not divide H');
     await set('hKv', 2);
     expect(await error.isHidden()).toBe(true);
     expect(await shape('kv-split')).toBe(fmtShape([cfg.B, 2, cfg.T, dh]));
+    expect(await demo.locator('.tracer__scroll').isVisible()).toBe(true);
+    const bytes8 = kvCacheBytes({ layers: 8, batch: cfg.B, seqLen: cfg.T, kvHeads: 2, headDim: dh, bytesPerElement: 4 });
+    expect(await text(demo.locator('[data-out="cache-bytes"]'))).toBe(String(bytes8));
   });
 
   it('logged no console errors and sent no request outside localhost', () => {

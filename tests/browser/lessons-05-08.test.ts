@@ -180,6 +180,29 @@ describe('lessons 05–08', () => {
     expect(await demo.locator('[data-final]').count()).toBe(0);
   });
 
+  it('FlashAttention step-through at 375 px and maximum zoom: the grid scrolls inside its box, says so, and the page does not', async () => {
+    await s.page.setViewportSize({ width: 375, height: 800 });
+    try {
+      await s.goto('/lessons/06-efficient-attention/');
+      const demo = await openDemo('flash');
+      await demo.locator('[data-input="T"]').selectOption('12');
+      await setValue(demo.locator('[data-input="zoom"]'), '1.6');
+      const box = demo.locator('.fs-scroll');
+      const [scrollW, clientW] = await box.evaluate((el) => [el.scrollWidth, el.clientWidth]);
+      expect(scrollW).toBeGreaterThan(clientW);
+      expect(await demo.locator('[data-scroll-hint]').isVisible()).toBe(true);
+      // The demo and its caption stay within the viewport; only the grid's own box scrolls.
+      const right = await demo.evaluate((el) => el.getBoundingClientRect().right);
+      expect(right).toBeLessThanOrEqual(375);
+      const caption = demo.locator('.fs-caption');
+      expect(await caption.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
+      await box.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+      expect(await box.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    } finally {
+      await s.page.setViewportSize({ width: 1280, height: 900 });
+    }
+  });
+
   it('quadratic-cost demo measures both kernels in the browser; memory matches the engine', async () => {
     await s.goto('/lessons/06-efficient-attention/');
     const demo = await openDemo('quadratic');

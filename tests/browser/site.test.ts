@@ -55,7 +55,7 @@ describe('course site', () => {
       expect(new URL(s.page.url()).pathname).toBe(visited[i]);
     }
     expect(visited[0]).toBe('/lessons/01-intuition/');
-  });
+  }, 180_000); // some 25 page loads: allow for a loaded machine
 
   it('on a 375 px phone no page scrolls sideways (wide math and tables scroll inside the text column)', async () => {
     await s.goto('/lessons/01-intuition/');
@@ -74,7 +74,7 @@ describe('course site', () => {
     } finally {
       await s.page.setViewportSize({ width: 1280, height: 900 });
     }
-  });
+  }, 180_000); // every page of the site
 
   it('marks a lesson read, shows it in the sidebar and on the home page, and can undo it', async () => {
     await s.goto('/lessons/01-intuition/');

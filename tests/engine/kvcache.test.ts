@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attention, attentionCost, createKVCache, createRng, decodeStep, kvCacheBytes, randomTensor, KVCache,
+  attention, attentionCost, createKVCache, createRng, decodeStep, flashAttention, kvCacheBytes, largestTile, randomTensor,
+  tiledOnChipBytes, KVCache, type AttentionCostInput,
 } from '../../src/engine/index.ts';
 import { expectClose, sliceRows } from './helpers.ts';
 
@@ -57,5 +58,94 @@ describe('KV cache', () => {
     expect(prefill.arithmeticIntensity).toBeGreaterThan(100 * decode.arithmeticIntensity);
     expect(decode.arithmeticIntensity).toBeLessThan(5);
     expect(prefill.arithmeticIntensity).toBeCloseTo(prefill.flops / (prefill.bytesRead + prefill.bytesWritten), 10);
+  });
+
+  describe('attentionCost kernels: main-memory traffic of standard, tiled and minimal attention', () => {
+    const layer: AttentionCostInput = { phase: 'prefill', batch: 1, heads: 32, kvHeads: 32, seqLen: 4096, headDim: 128, layers: 1, bytesPerElement: 2, cache: false };
+    const tiled = (onChipBytes: number, blockQ: number, blockK = blockQ) => ({ kind: 'tiled' as const, onChipBytes, blockQ, blockK });
+
+    /** Counts element transfers by walking the tiled loops, independently of the closed form. */
+    function walkTiled(T: number, d: number, heads: number, kvHeads: number, blockQ: number, blockK: number) {
+      let read = 0;
+      let written = 0;
+      const rows = T * (heads / kvHeads); // a query tile packs the positions of the heads sharing one K/V head
+      for (let g = 0; g < kvHeads; g++) {
+        for (let i0 = 0; i0 < rows; i0 += blockQ) {
+          const nr = Math.min(blockQ, rows - i0);
+          read += nr * d; // Q tile, loaded once
+          for (let j0 = 0; j0 < T; j0 += blockK) read += 2 * Math.min(blockK, T - j0) * d; // K and V tiles stream past
+          written += nr * d; // O tile, written once
+        }
+      }
+      return { read, written };
+    }
+
+    it('tiled traffic equals a walk over the loops, with K and V read once per query tile (tiles not dividing T too)', () => {
+      for (const [T, d, H, Hkv, bq, bk] of [[4096, 128, 32, 32, 128, 128], [1000, 64, 8, 2, 96, 80], [37, 16, 4, 4, 8, 5]]) {
+        const c = attentionCost({ ...layer, seqLen: T, headDim: d, heads: H, kvHeads: Hkv, kernel: tiled(1 << 30, bq, bk) });
+        const walk = walkTiled(T, d, H, Hkv, bq, bk);
+        expect(c.bytesRead).toBe(walk.read * 2);
+        expect(c.bytesWritten).toBe(walk.written * 2);
+        expect(c.kvPasses).toBe(Math.ceil((T * H) / Hkv / bq));
+      }
+    });
+
+    it("the model's passes match the engine's flashAttention loop: K/V rows it touches = kvPasses · T_k", () => {
+      const rng = createRng(7);
+      const [T, d, bq, bk] = [40, 8, 12, 16];
+      const [q, k, v] = [0, 1, 2].map(() => randomTensor(rng, [1, 1, T, d]));
+      const run = flashAttention(q, k, v, { blockQ: bq, blockK: bk, trace: true });
+      const kvRows = (run.trace ?? []).reduce((a, s) => a + (s.colEnd - s.colStart), 0);
+      const c = attentionCost({ ...layer, heads: 1, kvHeads: 1, seqLen: T, headDim: d, kernel: tiled(1 << 20, bq, bk) });
+      expect(kvRows).toBe(c.kvPasses * T);
+    });
+
+    it('standard attention adds four T×T passes (write S, read S, write A, read A): Θ(Td + T²)', () => {
+      const min = attentionCost(layer);
+      const std = attentionCost({ ...layer, kernel: { kind: 'standard' } });
+      const matrix = 32 * 4096 * 4096 * 2;
+      expect(std.bytesRead + std.bytesWritten - (min.bytesRead + min.bytesWritten)).toBe(4 * matrix);
+      expect(std.flops).toBe(min.flops);
+    });
+
+    it('traffic falls like 1/M: doubling on-chip memory about doubles the largest tile and halves the K/V re-reads', () => {
+      const kvTraffic = (M: number) => {
+        const c = attentionCost({ ...layer, kernel: tiled(M, largestTile(M, 128, 2)) });
+        return c.bytesRead - 32 * 4096 * 128 * 2; // minus the one read of Q
+      };
+      expect(largestTile(192 * 1024, 128, 2)).toBe(144); // (4·144·128 + 144² + 2·144)·2 = 189504 ≤ 196608
+      expect(largestTile(192 * 1024, 128, 2, 128)).toBe(128);
+      expect(tiledOnChipBytes(160, 160, 128, 2)).toBeGreaterThan(192 * 1024);
+      for (const M of [96, 192, 384].map((k) => k * 1024)) {
+        const r = kvTraffic(2 * M) / kvTraffic(M);
+        expect(r).toBeGreaterThan(0.45);
+        expect(r).toBeLessThan(0.7); // the B_q·B_k score tile makes the tile grow a little slower than M
+      }
+    });
+
+    it('a tile covering every query row reads K and V once: the minimal count, Θ(Td), needs M to hold Θ(Td)', () => {
+      const T = 256;
+      const need = tiledOnChipBytes(T, 64, 64, 2);
+      const one = attentionCost({ ...layer, seqLen: T, headDim: 64, heads: 1, kvHeads: 1, kernel: tiled(need, T, 64) });
+      const min = attentionCost({ ...layer, seqLen: T, headDim: 64, heads: 1, kvHeads: 1 });
+      expect(one.kvPasses).toBe(1);
+      expect(one.bytesRead).toBe(min.bytesRead);
+      expect(need).toBeGreaterThan(2 * T * 64 * 2); // on-chip memory bigger than a whole head's Q and O
+    });
+
+    it('decode with a cache reads the cache once for a packed GQA group; the kernel does not change FLOPs', () => {
+      const step = { ...layer, phase: 'decode' as const, cache: true, kvHeads: 8 };
+      const a = attentionCost(step);
+      const b = attentionCost({ ...step, kernel: tiled(192 * 1024, 64) });
+      expect(b.kvPasses).toBe(1);
+      expect(b.bytesRead).toBe(a.bytesRead);
+      expect(b.flops).toBe(a.flops);
+    });
+
+    it('rejects tiles that do not fit on chip and unknown kernels, with the sizes in the message', () => {
+      expect(() => attentionCost({ ...layer, kernel: tiled(64 * 1024, 128) })).toThrow(/128×128 with d_h=128 need 164352 bytes/);
+      expect(() => attentionCost({ ...layer, kernel: tiled(1 << 20, 0) })).toThrow(/blockQ must be an integer ≥ 1/);
+      expect(() => attentionCost({ ...layer, kernel: { kind: 'flash' } as never })).toThrow(/kernel.kind/);
+    });
   });
 });

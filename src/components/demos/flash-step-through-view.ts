@@ -184,5 +184,7 @@ export function renderStage(run: FlashRun, s: number): string {
 <p><strong>Exact:</strong> max |O<sub>flash</sub> − O<sub>naive</sub>| = <span data-diff>${run.maxDiff.toExponential(1)}</span> (the engine's naive <code>attention</code> on the same Q, K, V).</p>
 <p><strong>Never allocated:</strong> the ${T}×${T} score matrix, <span data-never>${T * T}</span> numbers. The kernel's largest live piece of S was a ${Math.min(run.cfg.blockQ, T)}×${Math.min(run.cfg.blockK, T)} tile (<span data-tile>${tileCells}</span> numbers); all its scratch (tiles, m, ℓ, α) was <span data-scratch>${run.scratch}</span> numbers.</p></div>`
     : '';
-  return `<div class="fs-scroll"><table class="fs-grid"><caption class="fs-caption">Q (left), Kᵀ and Vᵀ (top), the score matrix S (centre; only the highlighted tile exists at any moment), and per-row running statistics m, ℓ, α with the partial output Õ (normalised O once a row block is done).</caption>${head.join('')}${colHead}${body}</table></div>${final}`;
+  const caption = 'Q (left), Kᵀ and Vᵀ (top), the score matrix S (centre; only the highlighted tile exists at any moment), and per-row running statistics m, ℓ, α with the partial output Õ (normalised O once a row block is done).';
+  // The caption sits outside the scrolling box so it wraps to the page width instead of scrolling away with the grid.
+  return `<div class="fs-scroll"><table class="fs-grid" aria-label="${caption}">${head.join('')}${colHead}${body}</table></div><p class="fs-caption" aria-hidden="true">${caption}</p>${final}`;
 }

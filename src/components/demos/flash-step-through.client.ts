@@ -20,9 +20,17 @@ export function mount(root: HTMLElement): void {
     blockK: Number(sel('blockK').value),
     causal: (sel('causal') as HTMLInputElement).checked,
   });
+  const hint = $('[data-scroll-hint]');
+  /** Shows the scroll hint only while the grid is wider than its box. */
+  const checkOverflow = () => {
+    const box = stage.querySelector<HTMLElement>('.fs-scroll');
+    hint.hidden = !box || box.scrollWidth <= box.clientWidth + 1;
+  };
+  new ResizeObserver(checkOverflow).observe(stage);
   const show = () => {
     const n = run.steps.length;
     stage.innerHTML = renderStage(run, step);
+    checkOverflow();
     desc.textContent = describe(run, step);
     counter.textContent = `Step ${step + 1} of ${n}`;
     progress.style.width = `${((100 * (step + 1)) / n).toFixed(2)}%`;
@@ -64,7 +72,10 @@ export function mount(root: HTMLElement): void {
 
   for (const k of ['T', 'd', 'blockQ', 'blockK', 'causal']) sel(k).addEventListener('change', rebuild);
   sel('speed').addEventListener('change', () => playing() && setPlaying(true));
-  sel('zoom').addEventListener('input', () => root.style.setProperty('--fs-zoom', sel('zoom').value));
+  sel('zoom').addEventListener('input', () => {
+    root.style.setProperty('--fs-zoom', sel('zoom').value);
+    checkOverflow();
+  });
   root.addEventListener('click', (e) => {
     const a = (e.target as HTMLElement).closest<HTMLButtonElement>('[data-action]')?.dataset.action;
     if (!a) return;

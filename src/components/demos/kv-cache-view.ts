@@ -100,9 +100,9 @@ export function renderKV(s: KVState): string {
   const i = [r.perToken.prefill.intensity, r.perToken.decode.intensity];
   const bound = (x: number) => (x >= 100 ? 'compute-bound' : x < 10 ? 'bandwidth-bound' : 'in between');
   return `<table class="kv-table"><caption>KV cache for B = ${s.batch}, T = ${s.seqLen}, ${s.layers} layers, d_h = ${s.headDim}, ${s.bytesPerElement} byte(s) per element</caption>
-<thead><tr><th scope="col">Variant</th><th scope="col">h_kv</th><th scope="col">Cache</th><th scope="col"><span class="sr-only">Relative size</span></th></tr></thead>
+<thead><tr><th scope="col">Variant</th><th scope="col">H_kv</th><th scope="col">Cache</th><th scope="col"><span class="sr-only">Relative size</span></th></tr></thead>
 <tbody>${rows}</tbody></table>
-<p class="kv-note">Attention core per token at T = ${s.seqLen} (GQA setting, h_kv = ${r.kvHeads}; log-scale bars):</p>
+<p class="kv-note">Attention core per token at T = ${s.seqLen} (GQA setting, H_kv = ${r.kvHeads}; log-scale bars):</p>
 ${metric('FLOPs', 'flops', 'per token', Math.min(...f) / 10, Math.max(...f) * 1.5)}
 ${metric('Bytes moved', 'bytes', 'per token', Math.min(...b) / 10, Math.max(...b) * 1.5)}
 ${metric('Arithmetic intensity', 'intensity', 'FLOP/byte', Math.min(...i) / 10, Math.max(...i) * 1.5)}

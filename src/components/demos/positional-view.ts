@@ -91,7 +91,7 @@ export function renderAlibi(s: AlibiState): string {
     .join('');
   const bars = (w: number[], cls: string) =>
     w.map((x, j) => `<span class="pos-bar ${cls}" style="height:${(100 * x).toFixed(1)}%" title="key ${j}: ${f(x)}"></span>`).join('');
-  return `<p class="pos-slopes">Slopes for h = ${s.heads}: <span data-slopes="${r.slopes.join(',')}">${r.slopes.map((m, i) => (i === r.head ? `<strong>${f(m, 5)}</strong>` : f(m, 5))).join(', ')}</span></p>
+  return `<p class="pos-slopes">Slopes for H = ${s.heads}: <span data-slopes="${r.slopes.join(',')}">${r.slopes.map((m, i) => (i === r.head ? `<strong>${f(m, 5)}</strong>` : f(m, 5))).join(', ')}</span></p>
 <div class="pos-scroll"><table class="pos-grid" data-head="${r.head}" data-slope="${r.slopes[r.head]}"><caption>Bias −m·(i − j) of head ${r.head} (m = ${f(r.slopes[r.head], 5)}); rows are queries i, columns keys j; future keys are masked.</caption>
 <thead><tr><th></th>${Array.from({ length: POS_T }, (_, j) => `<th scope="col">${j}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table></div>
 <div class="pos-weights"><div><div class="pos-sub">Last query, content scores only</div><div class="pos-bars" data-weights="plain" data-values="${r.plain.join(',')}">${bars(r.plain, 'pos-bar--plain')}</div></div>
@@ -103,15 +103,33 @@ export function renderRope(s: RopeState): string {
   const r = computeRope(s);
   const R = 70;
   const scale = R / Math.max(1e-9, Math.hypot(...r.q), Math.hypot(...r.k));
-  const arrow = (v: [number, number], cls: string, label: string) => {
-    const x = 90 + v[0] * scale;
-    const y = 90 - v[1] * scale;
-    return `<line x1="90" y1="90" x2="${x.toFixed(1)}" y2="${y.toFixed(1)}" class="${cls}" marker-end="url(#pos-arrow)"/><text x="${(x + (x >= 90 ? 4 : -4)).toFixed(1)}" y="${(y - 4).toFixed(1)}" class="${cls}-t" text-anchor="${x >= 90 ? 'start' : 'end'}">${label}</text>`;
-  };
-  const svg = `<svg viewBox="0 0 180 180" role="img" aria-label="Pair ${s.pair} of q rotated by ${f(r.angleQ)} rad and of k rotated by ${f(r.angleK)} rad" class="pos-svg">
+  // Arrows first; labels are placed just beyond each tip along its direction, then pushed apart vertically where two
+  // would overlap (q and R_m q often point the same way).
+  const vecs: [[number, number], string, string][] = [[r.q, 'pos-q0', 'q'], [r.k, 'pos-k0', 'k'], [r.rq, 'pos-q', 'R_m q'], [r.rk, 'pos-k', 'R_n k']];
+  const tips = vecs.map(([v]) => [90 + v[0] * scale, 90 - v[1] * scale] as const);
+  const labels = vecs.map(([v, cls, text], n) => {
+    const len = Math.hypot(v[0], v[1]) || 1;
+    const [x, y] = tips[n];
+    return { cls, text, x: x + (v[0] / len) * 8, y: y - (v[1] / len) * 8 + 4, anchor: v[0] >= 0 ? 'start' : 'end' };
+  });
+  const byY = [...labels].sort((a, b) => a.y - b.y);
+  for (let n = 1; n < byY.length; n++) {
+    for (let m = 0; m < n; m++) {
+      const a = byY[m];
+      const b = byY[n];
+      if (a.anchor === b.anchor && Math.abs(a.x - b.x) < 36 && b.y - a.y < 12) b.y = a.y + 12;
+    }
+  }
+  const arrows = vecs
+    .map(([, cls], n) => `<line x1="90" y1="90" x2="${tips[n][0].toFixed(1)}" y2="${tips[n][1].toFixed(1)}" class="${cls}" marker-end="url(#pos-arrow)"/>`)
+    .join('');
+  const texts = labels
+    .map((l) => `<text x="${l.x.toFixed(1)}" y="${Math.min(176, Math.max(10, l.y)).toFixed(1)}" class="${l.cls}-t" text-anchor="${l.anchor}">${l.text}</text>`)
+    .join('');
+  const svg = `<svg viewBox="-20 0 220 180" role="img" aria-label="Pair ${s.pair} of q rotated by ${f(r.angleQ)} rad and of k rotated by ${f(r.angleK)} rad" class="pos-svg">
 <defs><marker id="pos-arrow" viewBox="0 0 6 6" refX="5" refY="3" markerWidth="5" markerHeight="5" orient="auto"><path d="M0,0 L6,3 L0,6 z" fill="currentColor"/></marker></defs>
 <circle cx="90" cy="90" r="${R}" class="pos-circle"/><line x1="10" y1="90" x2="170" y2="90" class="pos-axis"/><line x1="90" y1="10" x2="90" y2="170" class="pos-axis"/>
-${arrow(r.q, 'pos-q0', 'q')}${arrow(r.k, 'pos-k0', 'k')}${arrow(r.rq, 'pos-q', 'R_m q')}${arrow(r.rk, 'pos-k', 'R_n k')}</svg>`;
+${arrows}${texts}</svg>`;
   const bars = r.weights
     .map((x, j) => `<span class="pos-bar pos-bar--rope${j === s.n ? ' is-key' : ''}" style="height:${(100 * x).toFixed(1)}%" title="key at position ${j}: ${f(x)}"></span>`)
     .join('');

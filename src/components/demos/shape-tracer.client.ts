@@ -6,6 +6,8 @@ export function mount(root: HTMLElement): void {
   const field = (k: string) => root.querySelector<HTMLInputElement | HTMLSelectElement>(`[data-in="${k}"]`)!;
   const out = (id: string) => root.querySelector<HTMLElement>(`[data-out="${id}"]`)!;
   const error = root.querySelector<HTMLElement>('[data-error]')!;
+  // Everything computed from the configuration: hidden while it is invalid, so no stale number stays on screen.
+  const results = [...root.querySelectorAll<HTMLElement>('[data-result]')];
 
   const update = () => {
     const num = (k: string) => Number(field(k).value);
@@ -22,6 +24,7 @@ export function mount(root: HTMLElement): void {
     root.classList.toggle('is-invalid', problem !== null);
     error.hidden = problem === null;
     error.textContent = problem ?? '';
+    for (const el of results) el.hidden = problem !== null;
     if (problem) return;
     for (const s of traceShapes(cfg)) {
       root.querySelector<HTMLElement>(`[data-shape="${s.id}"]`)!.textContent = formatShape(s.shape);

@@ -3,21 +3,23 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { z } from 'zod';
 import { graders } from '../graders/index';
 import { RESULT_SCHEMA_VERSION } from '../graders/lib/result';
 import { engineVersion } from '../graders/lib/run';
 import { GRADER_VERSION } from '../graders/lib/version';
-import { conceptAnswer, historyOf, newestPerLearner, SUBMISSION_VERSION, type ConceptPolicy, type Submission } from '../src/workspace/submission';
+import { conceptAnswer, historyOf, newestPerLearner, SUBMISSION_VERSION, type ConceptPolicy, type DuplicatePolicy, type Submission } from '../src/workspace/submission';
 import { discover } from './discover';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
-import { GradingPool, type Job } from './pool';
+import { GradingPool, RSS_LIMIT_MB, type Job } from './pool';
 import { findIntegrity, NO_HISTORY_WARNING } from './report/integrity';
 import { buildOverview } from './report/overview';
-import { InstructorReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise, type LearnerReport } from './report/schema';
+import { InstructorReport, LearnerReport, REPORT_FORMAT, REPORT_VERSION, type ExerciseInfo, type FileEntry, type Issue, type LearnerExercise } from './report/schema';
 import { guestScript } from './sandbox/bundle';
 import { loadIsolatedVm } from './sandbox/isolate';
+import { ENGINE_MEMORY_MB } from './sandbox/quickjs';
 import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
 import { listTests } from '../graders/lib/run';
 import { inShard, shardKeyOfFile, shardKeyOfLearner, type Shard } from './shard';
@@ -40,9 +42,18 @@ export interface BatchOptions {
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
   onProgress?: (done: number, total: number) => void;
+  /** Which file counts when several claim one learner id (default: every one is graded and flagged). */
+  duplicates?: DuplicatePolicy;
+  /** Test seam: called at each per-learner stage; a throw there must cost only that learner (tests/instructor). */
+  fault?: FaultHook;
   /** Grade only this shard of the class (instructor/shard.ts). */
   shard?: Shard;
 }
+
+/** The per-learner stages of a batch run, in order (the report writers add 'html' and 'results'). */
+export type Stage = 'read' | 'grade' | 'assemble' | 'html' | 'results';
+/** Called with a stage and the file being processed; throws to simulate a failure there. */
+export type FaultHook = (stage: Stage, file: string) => void;
 
 /** The course's package name and version. */
 export function courseInfo(): { name: string; version: string } {
@@ -73,15 +84,29 @@ export function referenceFiles(exercises: ExerciseInfo[]): Record<string, { solu
   return out;
 }
 
-/** Accepted submissions after the cross-file checks (one per learner, the most recent export wins). */
-function dedupe(intakes: Intake[], files: Map<string, FileEntry>): { file: string; submission: Submission }[] {
-  const { kept, issues } = newestPerLearner(intakes.flatMap((it) => (it.ok ? [{ file: it.file, submission: it.submission }] : [])));
+/** Accepted submissions after the cross-file checks (files claiming one learner id: see DuplicatePolicy). */
+function dedupe(intakes: Intake[], files: Map<string, FileEntry>, policy?: DuplicatePolicy): { file: string; submission: Submission }[] {
+  const { kept, issues } = newestPerLearner(intakes.flatMap((it) => (it.ok ? [{ file: it.file, submission: it.submission }] : [])), policy);
   for (const { file, severity, message } of issues) {
     const f = files.get(file)!;
     if (severity === 'error') f.status = 'rejected';
     f.issues.push({ severity, message });
   }
   return kept;
+}
+
+/** The policy with each --prefer file:<path> matched to the discovered path of that file (as given, or resolved). */
+function preferredFiles(policy: DuplicatePolicy | undefined, paths: string[], say: (line: string) => void): DuplicatePolicy | undefined {
+  if (policy?.keep !== 'files') return policy;
+  const byAbs = new Map(paths.map((p) => [resolve(p), p]));
+  return {
+    keep: 'files',
+    files: policy.files.map((f) => {
+      const found = byAbs.get(resolve(f));
+      if (!found) say(`--prefer file:${f}: no such submission file among the inputs`);
+      return found ?? f;
+    }),
+  };
 }
 
 /** The engine to grade in: the one asked for (an error if it cannot load), else isolated-vm when it loads, else QuickJS. */
@@ -108,13 +133,20 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   for (const p of problems.filter((p) => inShard(opts.shard, shardKeyOfFile(p.path)))) {
     files.set(p.path, { file: p.path, status: 'rejected', learner: null, issues: [{ severity: 'error', message: p.message }] });
   }
-  const intakes = paths.map((p) => readSubmissionFile(p)).filter((it) => inShard(opts.shard, it.ok ? shardKeyOfLearner(it.submission.learner) : shardKeyOfFile(it.file)));
+  const intakes = paths.map((p): Intake => {
+    try {
+      opts.fault?.('read', p);
+      return readSubmissionFile(p);
+    } catch (e) {
+      return { ok: false, file: p, error: `the file could not be read (${errorText(e)})` };
+    }
+  }).filter((it) => inShard(opts.shard, it.ok ? shardKeyOfLearner(it.submission.learner) : shardKeyOfFile(it.file)));
   for (const it of intakes) {
     files.set(it.file, it.ok
       ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
       : { file: it.file, status: 'rejected', learner: null, issues: [{ severity: 'error', message: it.error }] });
   }
-  const accepted = dedupe(intakes, files);
+  const accepted = dedupe(intakes, files, preferredFiles(opts.duplicates, paths, say));
 
   // Per-submission checks: exercises missing or unknown, another course version.
   for (const a of accepted) {
@@ -132,7 +164,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   const guest = await guestScript();
   const kind = chooseSandbox(opts.sandbox, say);
   const pool = new GradingPool({ kind, guest, limits: DEFAULT_LIMITS, jobs: opts.jobs });
-  const runs = new Map<string, Promise<ExerciseRun>>();
+  const runs = new Map<string, { owner: number; run: Promise<ExerciseRun> }>();
   let total = 0;
   let done = 0;
   const keyOf = (exerciseId: string, code: string) => createHash('sha256').update(exerciseId).update('\0').update(code).digest('hex');
@@ -148,49 +180,75 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       if (key && !runs.has(key)) fresh.set(key, { exerciseId: ex.id, code: submission.exercises[ex.id].code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` });
     }
     if (!fresh.size) continue;
-    total += fresh.size;
-    const group = pool.run([...fresh.values()]).then((rs) => {
+    const group = gradeGroup(i, [...fresh.values()]);
+    [...fresh.keys()].forEach((key, k) => runs.set(key, { owner: i, run: group.then((rs) => rs[k]) }));
+  }
+  /** Grades jobs of submission `i` as one group in the pool. */
+  function gradeGroup(i: number, jobs: Job[]): Promise<ExerciseRun[]> {
+    total += jobs.length;
+    return Promise.resolve().then(() => {
+      opts.fault?.('grade', accepted[i].file);
+      return pool.run(jobs);
+    }).then((rs) => {
       done += rs.length;
       opts.onProgress?.(done, total);
       return rs;
     });
-    [...fresh.keys()].forEach((key, i) => runs.set(key, group.then((rs) => rs[i])));
   }
+  /**
+   * Submission i's run of exercise `ex`. Another learner's run of the same code is reused only when it was clean:
+   * a timeout, a memory or engine stop, a crash or a watchdog kill belongs to that learner, so this one is graded again.
+   */
+  async function runFor(i: number, ex: ExerciseInfo, code: string): Promise<ExerciseRun> {
+    const shared = runs.get(keys[i].get(ex.id)!)!;
+    if (shared.owner === i) return shared.run;
+    const run = await shared.run.catch(() => null);
+    if (run?.clean) return run;
+    const [own] = await gradeGroup(i, [{ exerciseId: ex.id, code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` }]);
+    return own;
+  }
+  /** One learner's row: every exercise's run scored with their answers, validated; any failure is this row's error. */
+  const assembleLearner = async (file: string, submission: Submission, i: number): Promise<LearnerReport> => {
+    const resultsFile = `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`;
+    const f = files.get(file)!;
+    try {
+      opts.fault?.('assemble', file);
+      const exs = await Promise.all(
+        exercises.map(async (ex): Promise<LearnerExercise> => {
+          const g = graders[ex.id];
+          const sub = submission.exercises[ex.id];
+          if (!sub) {
+            const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
+            return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
+          }
+          const run = await runFor(i, ex, sub.code);
+          const answers = { c: conceptAnswer(submission, ex.id, concept), freeText: sub.answers.freeText };
+          return {
+            exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers, opts.secretSeed), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs,
+            history: historyOf(submission, ex.id), browserPassed: sub.browser.partsPassed,
+          };
+        }),
+      );
+      const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
+      // Validated here, one learner at a time: a value that would fail the report schema costs this row only.
+      return LearnerReport.parse({
+        learner: submission.learner,
+        file,
+        exportedAt: submission.exportedAt,
+        courseVersion: submission.courseVersion,
+        submissionVersion: submission.version,
+        total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
+        exercises: exs,
+        issues: f.issues,
+        resultsFile,
+      });
+    } catch (e) {
+      return failedLearner(submission, file, f, resultsFile, exercises, e);
+    }
+  };
   let learners: LearnerReport[];
   try {
-    learners = await Promise.all(
-      accepted.map(async ({ file, submission }, i): Promise<LearnerReport> => {
-        const exs = await Promise.all(
-          exercises.map(async (ex): Promise<LearnerExercise> => {
-            const g = graders[ex.id];
-            const sub = submission.exercises[ex.id];
-            if (!sub) {
-              const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));
-              return { exerciseId: ex.id, submitted: false, code: null, result: finishExercise(g, opts.seed, tests, {}), logs: [], loadError: null, cpuMs: 0 };
-            }
-            const run = await runs.get(keys[i].get(ex.id)!)!;
-            const answers = { c: conceptAnswer(submission, ex.id, concept), freeText: sub.answers.freeText };
-            return {
-              exerciseId: ex.id, submitted: true, code: sub.code, result: finishExercise(g, opts.seed, run.tests, answers), logs: run.logs, loadError: run.loadError, cpuMs: run.cpuMs,
-              history: historyOf(submission, ex.id), browserPassed: sub.browser.partsPassed,
-            };
-          }),
-        );
-        const points = Math.round(exs.reduce((s, e) => s + e.result.total.points, 0) * 100) / 100;
-        const f = files.get(file)!;
-        return {
-          learner: submission.learner,
-          file,
-          exportedAt: submission.exportedAt,
-          courseVersion: submission.courseVersion,
-          submissionVersion: submission.version,
-          total: { points, maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0) },
-          exercises: exs,
-          issues: f.issues,
-          resultsFile: `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`,
-        };
-      }),
-    );
+    learners = await Promise.all(accepted.map(({ file, submission }, i) => assembleLearner(file, submission, i)));
   } finally {
     await pool.close();
   }
@@ -215,12 +273,14 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       node: process.version,
       sandbox: {
         engine: SANDBOX_NAMES[kind],
-        memoryMb: DEFAULT_LIMITS.memoryBytes / 1048576,
+        memoryMb: kind === 'quickjs' ? ENGINE_MEMORY_MB : DEFAULT_LIMITS.memoryBytes / 1048576,
         stackKb: DEFAULT_LIMITS.stackBytes / 1024,
         callTimeoutMs: budgets.callMs,
         testBudgetMs: budgets.testMs,
         exerciseBudgetMs: budgets.exerciseMs,
         jobs: opts.jobs ?? availableParallelism(),
+        residentLimitMb: RSS_LIMIT_MB,
+        peakResidentMb: Math.round(pool.peakResidentMb),
       },
       ...(opts.shard ? { shard: opts.shard } : {}),
     },
@@ -233,7 +293,34 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       parsed: intakes.flatMap((it) => (it.ok ? [{ file: it.file, learner: it.submission.learner }] : [])),
     }),
   };
-  return { report: InstructorReport.parse(report), anyFileFailed: rejected > 0 };
+  // Learners were validated one by one above; the rest (provenance, overview, files) is ours and checked here.
+  const checked = InstructorReport.parse({ ...report, learners: [] });
+  return { report: { ...checked, learners }, anyFileFailed: rejected > 0 };
+}
+
+/** The text of anything thrown, including a zod error (its first issue's path and message). */
+function errorText(e: unknown): string {
+  if (e instanceof z.ZodError) {
+    const first = e.issues[0];
+    return first ? `${first.path.join('.')}: ${first.message}` : 'invalid result';
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The row of a learner whose result could not be put together: no points, and an error saying why. */
+function failedLearner(submission: Submission, file: string, f: FileEntry, resultsFile: string, exercises: ExerciseInfo[], e: unknown): LearnerReport {
+  f.status = 'rejected';
+  f.issues.push({ severity: 'error', message: `grading this file failed (${errorText(e).slice(0, 300)}); no points were given — grade it again on its own` });
+  return {
+    learner: submission.learner,
+    file,
+    exportedAt: submission.exportedAt,
+    courseVersion: submission.courseVersion,
+    total: { points: 0, maxPoints: exercises.reduce((s, x) => s + x.maxPoints, 0) },
+    exercises: [],
+    issues: f.issues,
+    resultsFile,
+  };
 }
 
 /** A file-name-safe form of a learner name (untrusted): letters, digits and dashes only. */

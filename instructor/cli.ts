@@ -5,10 +5,11 @@
 // 2 bad usage (nothing graded).
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { ConceptPolicy } from '../src/workspace/submission';
+import type { ConceptPolicy, DuplicatePolicy } from '../src/workspace/submission';
 import { mergeManualScores, parseManualCsv, type ManualScore } from './report/manual';
 import { gradeBatch } from './batch';
 import type { SandboxKind } from './sandbox/sandbox';
+import { displayText } from './report/display';
 import { writeReports } from './report/write';
 import { lmsInfo, readRoster, RosterError } from './roster';
 import { parseShard, type Shard } from './shard';
@@ -28,6 +29,8 @@ export interface BatchArgs {
   /** A scores file of free-text points (from the /instructor/ page) to merge into the reports. */
   manual?: string;
   quiet: boolean;
+  /** --prefer newest | file:<path> (repeatable): which file counts for a learner id claimed by several. */
+  duplicates?: DuplicatePolicy;
   /** Grade only this shard (`--shard i/n`). */
   shard?: Shard;
   /** LMS roster CSV (`--roster`). */
@@ -39,7 +42,7 @@ export const PUBLIC_SEED = 1;
 /** Default CPU limit of one learner call in the sandbox (generous enough for the QuickJS fallback; see instructor/README.md). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
 
-export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--shard i/n] [--roster roster.csv] [--concept first|last|ignore] [--manual scores.csv] [--quiet]\n       npm run grade -- merge <shard output folders…> --out <dir> [--roster roster.csv]';
+export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--shard i/n] [--roster roster.csv] [--concept first|last|ignore] [--manual scores.csv] [--prefer newest|file:<path>] [--quiet]\n       npm run grade -- merge <shard output folders…> --out <dir> [--roster roster.csv]';
 
 /** A usage problem (exit code 2). */
 export class BatchUsageError extends Error {}
@@ -86,6 +89,15 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
       }
       case '--manual': a.manual = value(i++, f); break;
       case '--quiet': a.quiet = true; break;
+      case '--prefer': {
+        const v = value(i++, f);
+        if (v === 'newest') a.duplicates = { keep: 'newest' };
+        else if (v.startsWith('file:') && v.length > 5) {
+          const files = a.duplicates?.keep === 'files' ? a.duplicates.files : [];
+          a.duplicates = { keep: 'files', files: [...files, v.slice(5)] };
+        } else throw new BatchUsageError(`--prefer must be newest or file:<path>, got "${v}"`);
+        break;
+      }
       case '--shard': {
         const v = value(i++, f);
         const s = parseShard(v);
@@ -125,7 +137,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     args = parseBatchArgs(argv);
   } catch (e) {
     if (e instanceof BatchUsageError) {
-      err(`grade: ${e.message}\n`);
+      err(`grade: ${e.message.split('\n').map((l) => displayText(l)).join('\n')}\n`);
       return 2;
     }
     throw e;
@@ -135,7 +147,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     if (args.roster) roster = readRoster(args.roster);
   } catch (e) {
     if (!(e instanceof RosterError)) throw e;
-    err(`grade: ${e.message}\n`);
+    err(`grade: ${displayText(e.message)}\n`);
     return 2;
   }
   // The scores file is checked before grading, so a typo in it costs no grading time.
@@ -145,12 +157,12 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     try {
       text = readFileSync(args.manual, 'utf8');
     } catch (e) {
-      err(`grade: cannot read the scores file ${args.manual}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      err(`grade: cannot read the scores file ${displayText(args.manual)}: ${displayText((e as NodeJS.ErrnoException).code ?? (e as Error).message)}\n`);
       return 2;
     }
     const parsed = parseManualCsv(text);
     if (!parsed.ok) {
-      err(`grade: ${args.manual}: ${parsed.error}\n`);
+      err(`grade: ${displayText(args.manual)}: ${displayText(parsed.error)}\n`);
       return 2;
     }
     manual = parsed.scores;
@@ -166,13 +178,14 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       callTimeoutMs: args.timeoutMs,
       sandbox: args.sandbox,
       concept: args.concept,
-      onProblem: (line) => err(`grade: ${line}\n`),
+      duplicates: args.duplicates,
+      onProblem: (line) => err(`grade: ${displayText(line)}\n`),
       onProgress: args.quiet ? undefined : progressLine(err),
       shard: args.shard,
     });
   } catch (e) {
     // Only set-up failures reach here (e.g. --sandbox isolate where isolated-vm cannot load); learner code never does.
-    err(`grade: ${e instanceof Error ? e.message : String(e)}\n`);
+    err(`grade: ${displayText(e instanceof Error ? e.message : String(e))}\n`);
     return 2;
   }
   let { report, anyFileFailed } = graded;
@@ -181,7 +194,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     if (merged.ok) report = merged.report;
     else {
       // The grading is kept: the reports are written without the manual scores, and the run counts as failed.
-      err(`grade: ${args.manual}: ${merged.error}; the reports were written without the manual scores\n`);
+      err(`grade: ${displayText(args.manual)}: ${displayText(merged.error)}; the reports were written without the manual scores\n`);
       anyFileFailed = true;
     }
   }
@@ -189,7 +202,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
   writeReports(args.out, report);
   const o = report.overview;
   out(`${o.learners} learners graded, ${o.filesRejected} of ${o.filesRead} files rejected, in ${(report.provenance.durationMs / 1000).toFixed(1)} s\n`);
-  out(`reports: ${args.out}/report.html, report.json, grades.csv, canvas.csv, moodle.csv, results/\n`);
+  out(`reports: ${displayText(args.out)}/report.html, report.json, grades.csv, canvas.csv, moodle.csv, results/\n`);
   if (args.shard) out(`shard ${args.shard.index}/${args.shard.count}: merge all shards with  npm run grade -- merge <their --out folders> --out <dir>\n`);
   return anyFileFailed ? 1 : 0;
 }

@@ -35,6 +35,11 @@ export interface ExerciseRun {
   cpuMs: number;
   /** Times the sandbox engine had to be rebuilt. */
   restarts: number;
+  /**
+   * True when nothing was cut short: no timeout, no memory or engine failure, no watchdog. Only a clean run is a
+   * function of (code, seed) alone, so only a clean run may be reused for another learner with the same code.
+   */
+  clean: boolean;
 }
 
 /** A TestResult for a test that did not run (file not loadable, budget used up). */
@@ -69,9 +74,29 @@ function requestText(fn: string, args: unknown[], options: CallOptions | undefin
   return text;
 }
 
-/** The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. */
-export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers): GradeResult {
-  return assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+/**
+ * The scored result of one learner's exercise: the code's tests plus part (c) from the learner's answers. With
+ * `secret` (an instructor's secret seed), parts (a) and (b) are scored on the random cases only: the fixed cases
+ * are the same numbers on every seed, learners see their expected values in failing runs, and a lookup table of
+ * them scored about 40 % of the code points. They are still run and reported, with no weight.
+ */
+export function finishExercise(grader: Grader, seed: number, tests: TestResult[], answers: Answers, secret = false): GradeResult {
+  const r = assemble(grader, seed, [...tests, gradeConcept(grader, answers)], answers);
+  return secret ? scoreRandomCasesOnly(r) : r;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** `r` with parts (a) and (b) scored on its seeded (random) tests only. */
+function scoreRandomCasesOnly(r: GradeResult): GradeResult {
+  const part = (p: 'a' | 'b') => {
+    const mine = r.tests.filter((t) => t.part === p && t.seed !== null);
+    const passed = mine.filter((t) => t.status === 'pass').length;
+    const { maxPoints } = r.parts[p];
+    return { points: mine.length ? round2((maxPoints * passed) / mine.length) : 0, maxPoints, passed, total: mine.length };
+  };
+  const parts = { a: part('a'), b: part('b'), c: r.parts.c };
+  return { ...r, parts, total: { points: round2(parts.a.points + parts.b.points + parts.c.points), maxPoints: r.total.maxPoints } };
 }
 
 /** Runs the (a) and (b) tests of `code` against `grader` in sandboxes from `sandboxes`. Never throws for anything the learner's code does. */
@@ -83,7 +108,11 @@ export async function gradeExercise(
   const { seed, budgets } = opts;
   const tests = grader.tests(seed);
   const infos: TestInfo[] = tests.map(({ id, part, title, seed: s }) => ({ id, part, title, seed: s }));
-  const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests'>): ExerciseRun => ({ tests: results, ...extra });
+  const finish = (results: TestResult[], extra: Omit<ExerciseRun, 'tests' | 'clean'>, interrupted = false): ExerciseRun => ({
+    tests: results,
+    ...extra,
+    clean: !interrupted && extra.restarts === 0 && !results.some((t) => t.status === 'timeout'),
+  });
 
   let js: string;
   try {
@@ -104,8 +133,10 @@ export async function gradeExercise(
     for (const line of l.lines) if (logs.length < 200) logs.push(line); else droppedLogs++;
     droppedLogs += l.dropped;
   };
+  let interrupted = false;
   const retire = () => {
     if (!box) return;
+    interrupted ||= box.interrupted;
     collectLogs();
     cpuMs += box.cpuMs;
     box.dispose();
@@ -124,7 +155,7 @@ export async function gradeExercise(
   if (loadError) {
     retire();
     const message = `your file could not be loaded: ${loadError}`;
-    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs, loadError, cpuMs, restarts });
+    return finish(infos.map((t) => notRunResult(t, 'error', message)), { logs, loadError, cpuMs, restarts }, interrupted);
   }
 
   // Tests often repeat a call (several tests read fields of one result; shrinking revisits cases). Grading is a
@@ -167,5 +198,5 @@ export async function gradeExercise(
   }
   retire();
   if (droppedLogs) logs.push(`… ${droppedLogs} more console lines were not kept`);
-  return finish(results.map(lean), { logs, loadError: null, cpuMs, restarts });
+  return finish(results.map(lean), { logs, loadError: null, cpuMs, restarts }, interrupted);
 }

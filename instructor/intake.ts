@@ -1,6 +1,6 @@
 // Reads and validates submission files one at a time. Every way a file can be bad (too large, binary, not
 // JSON, another format or version, damaged) becomes one sentence for the report and stderr, never an exception.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { parseSubmission, type Submission } from '../src/workspace/submission';
 
 /** Largest submission file read (ten exercises of code, answers and the browser's results fit in far less). */
@@ -24,13 +24,16 @@ export function looksBinary(buf: Buffer): boolean {
 export function readSubmissionFile(file: string, maxBytes = MAX_FILE_BYTES): Intake {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Never blocks (a FIFO or device would wait forever for a writer); anything but a regular file is refused below.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     return { ok: false, file, error: `cannot open the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
   }
   let buf: Buffer;
   try {
-    const size = fstatSync(fd).size;
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, file, error: 'this is not a regular file (a pipe, socket or device), so it was not read' };
+    const size = st.size;
     if (size > maxBytes) {
       return { ok: false, file, error: `the file is ${(size / 1048576).toFixed(1)} MB; submission files are at most ${maxBytes / 1048576} MB, so it was not read` };
     }

@@ -1,35 +1,41 @@
-// Grades submissions in parallel (one worker per core by default), each as one group of exercise jobs. Each group
-// has a wall-clock watchdog on top of the sandbox's own CPU limits: a worker stuck in native code (e.g. a memory
-// bomb grinding near its limit) is killed and replaced, and only that group's jobs are marked as stopped.
-// Workers are child processes for isolated-vm (which needs `--no-node-snapshot`, a process flag) and worker
-// threads for QuickJS (which needs a large thread stack, see instructor/README.md).
+// Grades submissions in parallel (one grading process per core by default), each as one group of exercise jobs.
+// On top of the sandbox's own limits, each process is watched from here: a group past its wall-clock allowance
+// or a process above RSS_LIMIT_MB resident is killed and replaced; only the job it was on is marked as stopped,
+// the group's other jobs keep their results or are graded again. Workers are child processes (isolated-vm needs
+// `--no-node-snapshot`, a process flag; QuickJS runs in a thread of its process, see worker.ts).
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { listTests } from '../graders/lib/run';
 import { graders } from '../graders/index';
 import { notRunResult, type ExerciseRun } from './grade-exercise';
-import type { GroupReply, GroupRequest, Job, WorkerInit } from './worker';
+import { EXIT_DEADLINE } from './quickjs-host';
+import type { GroupReply, GroupRequest, Job, Ready, WorkerInit } from './worker';
 
 /** Options of a pool. */
 export interface PoolOptions extends WorkerInit {
   /** Workers (default: available cores). */
   jobs?: number;
+  /** Resident memory bound of a grading process, MB (default RSS_LIMIT_MB). */
+  residentLimitMb?: number;
 }
 
 export type { Job };
 
 interface Pending {
   req: GroupRequest;
+  /** Runs of the jobs answered so far, in order. */
+  runs: ExerciseRun[];
   resolve: (r: ExerciseRun[]) => void;
 }
 
-/** A worker, whatever runs it. */
+/** A grading process. */
 interface Channel {
   send(m: GroupRequest | { init: WorkerInit }): void;
   kill(): void;
+  pid: number | undefined;
 }
 
 interface Slot {
@@ -38,6 +44,8 @@ interface Slot {
   sent: Pending[];
   timer: NodeJS.Timeout | null;
   gone: boolean;
+  /** The worker has loaded and set up its sandbox: from here on its time is the learners'. */
+  ready: boolean;
 }
 
 /** Groups sent ahead to one worker. */
@@ -46,40 +54,56 @@ const IN_FLIGHT = 2;
 // Workers load TypeScript through tsx's loader, whether the pool runs under tsx (CLI) or vitest.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const workerUrl = new URL('./worker.ts', import.meta.url);
+const quickjsHostUrl = new URL('./quickjs-host.ts', import.meta.url);
 
 /** Starts one worker and sends it `init`; `onMessage` gets its replies, `onLost` is called if it dies. */
-function startWorker(init: WorkerInit, onMessage: (m: GroupReply) => void, onLost: (why: string) => void): Channel {
+function startWorker(init: WorkerInit, onMessage: (m: GroupReply | Ready) => void, onLost: (why: string) => void): Channel {
   const channel = openChannel(init.kind, onMessage, onLost);
   channel.send({ init });
   return channel;
 }
 
-function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply) => void, onLost: (why: string) => void): Channel {
-  if (kind === 'isolate') {
-    const child = fork(fileURLToPath(workerUrl), [], {
-      execArgv: ['--no-node-snapshot', '--max-old-space-size=1024', '--import', tsxLoader],
-      serialization: 'advanced',
-      // Nothing a learner prints reaches these streams (the sandbox has its own console).
-      stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-    });
-    child.on('message', (m) => onMessage(m as GroupReply));
-    child.on('error', (e) => onLost(`the grading process failed (${e.message})`));
-    child.on('exit', (code, signal) => onLost(`the grading process exited (${signal ?? `code ${code}`})`));
-    return { send: (m) => child.send(m), kill: () => child.kill('SIGKILL') };
-  }
-  const worker = new Worker(workerUrl, {
-    execArgv: ['--import', tsxLoader],
-    // QuickJS (WebAssembly) recursion uses the thread's stack, and QuickJS's own stack limit must always trip first.
-    resourceLimits: { stackSizeMb: 16, maxOldGenerationSizeMb: 1024 },
-    stdout: true,
-    stderr: true,
+function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply | Ready) => void, onLost: (why: string) => void): Channel {
+  const child = fork(fileURLToPath(kind === 'isolate' ? workerUrl : quickjsHostUrl), [], {
+    // isolated-vm must not share V8 with Node's startup snapshot; no learner code needs WebAssembly (also deleted
+    // from the learner's realm, sandbox/guest.ts), but QuickJS itself is WebAssembly.
+    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm'] : []), `--max-old-space-size=${HEAP_MB}`, '--import', tsxLoader],
+    serialization: 'advanced',
+    // Nothing a learner prints reaches these streams (the sandbox has its own console).
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
-  worker.stdout.resume();
-  worker.stderr.resume();
-  worker.on('message', onMessage);
-  worker.on('error', (e) => onLost(`the grading worker crashed (${e.message})`));
-  worker.on('exit', (code) => onLost(`the grading worker exited (code ${code})`));
-  return { send: (m) => worker.postMessage(m), kill: () => void worker.terminate() };
+  child.on('message', (m) => onMessage(m as GroupReply | Ready));
+  child.on('error', (e) => onLost(`the grading process failed (${e.message})`));
+  child.on('exit', (code, signal) => onLost(
+    code === EXIT_DEADLINE
+      ? 'stopped: one call kept running in native code past its time limit, so its grading process was ended'
+      : `the grading process exited (${signal ?? `code ${code}`})`,
+  ));
+  return { send: (m) => child.send(m), kill: () => child.kill('SIGKILL'), pid: child.pid };
+}
+
+/** V8 heap of a grading process, MB (the trusted grader's; learner code has its own limits inside the sandbox). */
+const HEAP_MB = 192;
+/**
+ * Resident memory a grading process may reach, MB. Checked every RSS_POLL_MS from /proc (Linux): a process above
+ * it is killed and replaced, and the job it was on is reported as stopped. RLIMIT_AS cannot be used (V8 and
+ * WebAssembly reserve large address ranges up front) and RLIMIT_RSS is not enforced by Linux.
+ */
+export const RSS_LIMIT_MB = 320;
+const RSS_POLL_MS = 25;
+
+/** VmRSS and VmHWM of a process in MB, or null where /proc is not available. */
+export function residentMb(pid: number): { rss: number; hwm: number } | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? NaN);
+    const rss = kb('VmRSS');
+    const hwm = kb('VmHWM');
+    // An exited process (a zombie until reaped) has no memory lines.
+    return Number.isFinite(rss) && Number.isFinite(hwm) ? { rss: rss / 1024, hwm: hwm / 1024 } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Wall-clock allowance of a group: twice its jobs' CPU budgets plus start-up slack. */
@@ -87,38 +111,49 @@ export function watchdogMs(jobs: Job[]): number {
   return jobs.reduce((s, j) => s + 2 * j.budgets.exerciseMs, 5000);
 }
 
-/** The results of a group that did not finish in its worker. */
-function stoppedRuns(group: GroupRequest, why: string): ExerciseRun[] {
-  return group.jobs.map((job) => {
+/** The results of jobs that did not finish in their worker. */
+function stoppedRuns(jobs: Job[], why: string): ExerciseRun[] {
+  return jobs.map((job) => {
     const g = graders[job.exerciseId];
     const infos = g ? listTests(g, job.seed) : [];
-    return { tests: infos.map((t) => notRunResult(t, 'timeout', why)), logs: [], loadError: null, cpuMs: 0, restarts: 0 };
+    return { tests: infos.map((t) => notRunResult(t, 'timeout', why)), logs: [], loadError: null, cpuMs: 0, restarts: 0, clean: false };
   });
 }
 
-/** A fixed set of grading workers with a queue. */
+/** A fixed set of grading processes with a queue, each watched for time and resident memory. */
 export class GradingPool {
   private slots: Slot[] = [];
   private queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
-  /** Workers killed by the watchdog or lost to a crash. */
+  private memoryWatch: NodeJS.Timeout;
+  /** Workers killed by the watchdog or the memory bound, or lost to a crash. */
   replaced = 0;
+  /** Highest resident memory (VmHWM) seen in any grading process, MB (0 where /proc is not available). */
+  peakResidentMb = 0;
 
   constructor(private opts: PoolOptions) {
     const n = Math.max(1, opts.jobs ?? availableParallelism());
     for (let i = 0; i < n; i++) this.slots.push(this.spawn());
+    this.memoryWatch = setInterval(() => this.checkMemory(), RSS_POLL_MS);
+    this.memoryWatch.unref();
   }
 
   private spawn(): Slot {
     const { kind, guest, limits } = this.opts;
-    const slot: Slot = { channel: null as unknown as Channel, sent: [], timer: null, gone: false };
+    const slot: Slot = { channel: null as unknown as Channel, sent: [], timer: null, gone: false, ready: false };
     slot.channel = startWorker(
       { kind, guest, limits },
       (m) => {
+        if ('ready' in m) {
+          slot.ready = true;
+          return this.watch(slot);
+        }
         const p = slot.sent[0];
         if (!p || m.groupId !== p.req.groupId) return;
-        this.settle(slot, m.ok ? m.runs : stoppedRuns(p.req, `grading failed: ${m.message}`));
+        if (!m.ok) return this.settle(slot, [...p.runs, ...stoppedRuns(p.req.jobs.slice(p.runs.length), `grading failed: ${m.message}`)]);
+        p.runs.push(m.run);
+        if (m.last) this.settle(slot, p.runs);
       },
       (why) => {
         if (this.closed || slot.gone) return;
@@ -128,16 +163,42 @@ export class GradingPool {
     return slot;
   }
 
-  /** Ends a dead or stuck worker: its current group is stopped with `why`, groups waiting behind it are re-queued. */
+  /** The memory bound: a grading process above RSS_LIMIT_MB resident is ended like a stuck one. */
+  private checkMemory(): void {
+    for (const slot of this.slots) {
+      if (slot.gone || slot.channel.pid === undefined) continue;
+      const m = residentMb(slot.channel.pid);
+      if (!m) continue;
+      this.peakResidentMb = Math.max(this.peakResidentMb, m.hwm);
+      const limit = this.opts.residentLimitMb ?? RSS_LIMIT_MB;
+      if (m.rss > limit) this.lose(slot, `stopped: grading used more than ${limit} MB of memory, so its grading process was ended`);
+    }
+  }
+
+  /**
+   * Ends a dead, stuck or oversized worker: the job it was on is stopped with `why`, the group's jobs it had not
+   * started and the groups waiting behind it are re-queued. Jobs already answered keep their results.
+   */
   private lose(slot: Slot, why: string): void {
     const [current, ...waiting] = slot.sent;
     slot.sent = [];
     this.queue.unshift(...waiting);
+    if (current) {
+      const { jobs } = current.req;
+      const done = current.runs.length;
+      const stopped = stoppedRuns(jobs.slice(done, done + 1), why);
+      const rest = jobs.slice(done + 1);
+      if (rest.length) {
+        const before = [...current.runs, ...stopped];
+        this.queue.unshift({ req: { groupId: this.nextId++, jobs: rest }, runs: [], resolve: (rs) => current.resolve([...before, ...rs]) });
+      } else current.resolve([...current.runs, ...stopped]);
+    }
     this.replace(slot);
-    current?.resolve(stoppedRuns(current.req, why));
   }
 
   private replace(slot: Slot): void {
+    const last = slot.channel.pid === undefined ? null : residentMb(slot.channel.pid);
+    if (last) this.peakResidentMb = Math.max(this.peakResidentMb, last.hwm);
     if (slot.timer) clearTimeout(slot.timer);
     slot.gone = true;
     slot.channel.kill();
@@ -160,7 +221,7 @@ export class GradingPool {
   /** Starts the watchdog of the group the worker is on now (the first one sent and not answered). */
   private watch(slot: Slot): void {
     const p = slot.sent[0];
-    if (!p || slot.timer) return;
+    if (!p || slot.timer || !slot.ready) return;
     const ms = watchdogMs(p.req.jobs);
     slot.timer = setTimeout(() => {
       slot.timer = null;
@@ -184,14 +245,16 @@ export class GradingPool {
   /** Queues the jobs of one submission; resolves with their runs in order (never rejects). */
   run(jobs: Job[]): Promise<ExerciseRun[]> {
     return new Promise((resolve) => {
-      this.queue.push({ req: { groupId: this.nextId++, jobs }, resolve });
+      this.queue.push({ req: { groupId: this.nextId++, jobs }, runs: [], resolve });
       this.pump();
     });
   }
 
   /** Stops every worker. */
   close(): void {
+    this.checkMemory();
     this.closed = true;
+    clearInterval(this.memoryWatch);
     for (const s of this.slots) {
       if (s.timer) clearTimeout(s.timer);
       s.gone = true;

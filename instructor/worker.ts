@@ -1,13 +1,14 @@
 // A grading worker: runs the trusted graders and one sandbox at a time. The pool (pool.ts) starts it as a child
-// process (isolated-vm needs its own process flags) or a worker thread (QuickJS), sends its setup first, then one
-// group of jobs per submission (one job per exercise), and can kill it whenever a group overruns.
-import { parentPort } from 'node:worker_threads';
+// process (isolated-vm) or as a thread of a small child process (QuickJS, quickjs-host.ts), sends its setup first,
+// then one group of jobs per submission (one job per exercise), and kills the process whenever a group overruns
+// or the process outgrows its memory bound.
+import { parentPort, workerData } from 'node:worker_threads';
 import { graders } from '../graders/index';
 import type { Grader } from '../graders/lib/define';
 import { cachedGrader } from './case-cache';
 import { gradeExercise, type Budgets, type ExerciseRun } from './grade-exercise';
 import { isolateFactory } from './sandbox/isolate';
-import { quickjsFactory } from './sandbox/quickjs';
+import { quickjsFactory, shareDeadline } from './sandbox/quickjs';
 import type { SandboxFactory, SandboxKind, SandboxLimits } from './sandbox/sandbox';
 
 /** A job: grade `code` for exercise `exerciseId`. */
@@ -25,8 +26,16 @@ export interface GroupRequest {
   jobs: Job[];
 }
 
-/** The worker's answer to a group: one run per job, in order. */
-export type GroupReply = { groupId: number; ok: true; runs: ExerciseRun[] } | { groupId: number; ok: false; message: string };
+/**
+ * The worker's answers to a group: one message per job as soon as it is graded (so a worker lost mid-group loses
+ * only the job it was on), or one failure for the whole group.
+ */
+export type GroupReply = { groupId: number; ok: true; index: number; run: ExerciseRun; last: boolean } | { groupId: number; ok: false; message: string };
+
+/** A worker's first message: set up, groups may be timed from now. */
+export interface Ready {
+  ready: true;
+}
 
 /** The first message a worker receives. */
 export interface WorkerInit {
@@ -35,7 +44,8 @@ export interface WorkerInit {
   limits: SandboxLimits;
 }
 
-const send = (m: GroupReply): void => void (parentPort ? parentPort.postMessage(m) : process.send!(m));
+const send = (m: GroupReply | Ready): void => void (parentPort ? parentPort.postMessage(m) : process.send?.(m));
+const sendReady = () => send({ ready: true });
 const cache = new Map<string, Grader>();
 let sandboxes: SandboxFactory | null = null;
 let setupError: string | null = null;
@@ -48,12 +58,12 @@ async function gradeJob(job: Job, sandboxes: SandboxFactory): Promise<ExerciseRu
   return gradeExercise(g, job.code, { seed: job.seed, budgets: job.budgets, sandboxes, fileName: job.fileName });
 }
 
-async function handle(group: GroupRequest): Promise<GroupReply> {
-  if (!sandboxes) return { groupId: group.groupId, ok: false, message: setupError ?? 'the worker was not set up' };
+async function handle(group: GroupRequest): Promise<void> {
+  if (!sandboxes) return send({ groupId: group.groupId, ok: false, message: setupError ?? 'the worker was not set up' });
   try {
-    const runs: ExerciseRun[] = [];
-    for (const job of group.jobs) runs.push(await gradeJob(job, sandboxes));
-    return { groupId: group.groupId, ok: true, runs };
+    for (const [index, job] of group.jobs.entries()) {
+      send({ groupId: group.groupId, ok: true, index, run: await gradeJob(job, sandboxes), last: index === group.jobs.length - 1 });
+    }
   } finally {
     sandboxes.close();
   }
@@ -69,13 +79,18 @@ function onMessage(m: GroupRequest | { init: WorkerInit }): void {
     } catch (e) {
       setupError = e instanceof Error ? e.message : String(e);
     }
+    // The pool starts a group's wall-clock watchdog only from here: start-up time is not the learner's.
+    sendReady();
     return;
   }
-  queue = queue.then(() => handle(m).then(send, (e: unknown) => send({ groupId: m.groupId, ok: false, message: e instanceof Error ? e.message : String(e) })));
+  queue = queue.then(() => handle(m).catch((e: unknown) => send({ groupId: m.groupId, ok: false, message: e instanceof Error ? e.message : String(e) })));
 }
 
-if (parentPort) parentPort.on('message', onMessage);
-else {
+if (parentPort) {
+  // A QuickJS thread of a grading process (quickjs-host.ts), which watches the deadline published here.
+  shareDeadline((workerData as { deadline: Float64Array }).deadline);
+  parentPort.on('message', onMessage);
+} else {
   process.on('message', onMessage);
   // A child whose pool went away has nothing left to do.
   process.on('disconnect', () => process.exit(0));

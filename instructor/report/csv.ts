@@ -1,11 +1,12 @@
 // grades.csv: one row per learner, one column per exercise part, then the total — ready for a gradebook.
 // Learner names are untrusted: a cell starting with = + - @ (or tab/CR) would run as a spreadsheet formula, so
 // it is prefixed with a quote; every cell is quoted per RFC 4180.
+import { displayText } from './display';
 import type { ExerciseInfo, LearnerReport } from './schema';
 
 /** One CSV cell: formula-neutralised and quoted. */
 export function csvCell(value: string | number): string {
-  let s = String(value);
+  let s = displayText(value);
   if (/^[=+\-@\t\r]/.test(s) && typeof value !== 'number') s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }

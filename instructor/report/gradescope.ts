@@ -46,13 +46,24 @@ export function mdCode(text: string): string {
   return `${fence}text\n${text}\n${fence}`;
 }
 
+/**
+ * Learner-facing text with every case seed taken out. Under a secret seed the random cases must stay unknown to
+ * learners, and a case seed reproduces its case (messages quote "smallest failing case (…, seed N)").
+ */
+export function withoutSeeds(text: string, seeds: readonly number[]): string {
+  let out = text.replace(/\bseeds?\b(\s*[:=#]?\s*)-?\d+/gi, 'seed (hidden)');
+  // A bare case seed (32-bit, derived from the secret) quoted elsewhere; short numbers are left alone (they are values).
+  for (const s of seeds) if (String(s).length >= 5) out = out.split(String(s)).join('(hidden)');
+  return out;
+}
+
 function testOutput(t: TestResult, secret: boolean): string {
   if (t.status === 'pass') return 'passed';
   const lines = [`${t.status}: ${t.message}`];
   if (t.diagnosis) lines.push(t.diagnosis.message);
-  // With the instructor's secret seed the random cases must stay unknown to learners.
   if (!secret && t.seed !== null) lines.push(`case seed ${t.seed}`);
-  return mdCode(lines.join('\n'));
+  const text = lines.join('\n');
+  return mdCode(secret ? withoutSeeds(text, t.seed === null ? [] : [t.seed]) : text);
 }
 
 /**
@@ -73,7 +84,7 @@ export function gradescopeResults(exercises: ExerciseInfo[], l: LearnerReport, s
       const each = shares(e.result.parts[p].maxPoints, mine.length);
       for (const [i, t] of mine.entries()) {
         tests.push({
-          name: `${ex.id} (${p}) ${t.title}`,
+          name: secret ? withoutSeeds(`${ex.id} (${p}) ${t.title}`, t.seed === null ? [] : [t.seed]) : `${ex.id} (${p}) ${t.title}`,
           score: t.status === 'pass' ? each[i] : 0,
           max_score: each[i],
           status: t.status === 'pass' ? 'passed' : 'failed',
@@ -94,5 +105,18 @@ export function gradescopeResults(exercises: ExerciseInfo[], l: LearnerReport, s
     visibility: 'visible',
     stdout_visibility: 'hidden',
     tests,
+  };
+}
+
+/** The results.json of a learner whose results could not be rendered: the total, and that it needs a look. */
+export function failedResults(l: LearnerReport, e: unknown): GradescopeResults {
+  return {
+    score: l.total.points,
+    max_score: l.total.maxPoints,
+    output: `Your results could not be written in full (${e instanceof Error ? e.message.slice(0, 200) : 'unknown error'}); your instructor has been told.`,
+    output_format: 'md',
+    visibility: 'visible',
+    stdout_visibility: 'hidden',
+    tests: [],
   };
 }

@@ -2,6 +2,7 @@
 // from a submission — names, code, answers, console output, messages that quote values — is untrusted and goes
 // through `esc`; a Content-Security-Policy that forbids scripts is the second line of defence.
 import type { TestResult } from '../../graders/lib/result';
+import { displayText } from './display';
 import type { ExerciseInfo, InstructorReport, LearnerExercise, LearnerReport } from './schema';
 
 /** Label of everything the learner's browser recorded (shown wherever the history is). */
@@ -19,9 +20,9 @@ export function historyText(e: LearnerExercise): string | null {
   return parts.join('; ');
 }
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Escapes text for HTML element content and quoted attribute values; hidden characters are shown (display.ts). */
 export function esc(x: unknown): string {
-  return String(x).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return displayText(x, true).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -163,8 +164,18 @@ function learnersIndex(r: InstructorReport): string {
   return `<h2 id="learners">Learners</h2><table>${head}${rows}</table>`;
 }
 
-/** The whole report.html text. */
-export function reportHtml(r: InstructorReport): string {
+/** One learner's section; a failure rendering it becomes an error in its place, never a missing report. */
+function safeLearnerSection(r: InstructorReport, l: LearnerReport, i: number, fault?: (l: LearnerReport) => void): string {
+  try {
+    fault?.(l);
+    return learnerSection(r, l, i);
+  } catch (e) {
+    return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — <span class="error">this learner's section could not be rendered</span></summary><p class="error">${esc(e instanceof Error ? e.message : String(e))}</p></details>`;
+  }
+}
+
+/** The whole report.html text (`fault`: test seam, called before each learner's section). */
+export function reportHtml(r: InstructorReport, fault?: (l: LearnerReport) => void): string {
   const p = r.provenance;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -182,7 +193,7 @@ ${integritySection(r)}
 ${filesSection(r)}
 ${lmsSection(r)}
 ${learnersIndex(r)}
-${r.learners.map((l, i) => learnerSection(r, l, i)).join('\n')}
+${r.learners.map((l, i) => safeLearnerSection(r, l, i, fault)).join('\n')}
 </body></html>
 `;
 }

@@ -162,6 +162,9 @@ export const Provenance = z.object({
     testBudgetMs: z.number(),
     exerciseBudgetMs: z.number(),
     jobs: z.number().int(),
+    /** Resident memory a grading process may reach before it is ended, MB, and the highest any reached (VmHWM). */
+    residentLimitMb: z.number().optional(),
+    peakResidentMb: z.number().optional(),
   }),
   /** Set when this report is one shard of a class (`--shard i/n`). */
   shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),

@@ -7,6 +7,22 @@
 import { executeCall, thrownMessage, type CallOptions, type LearnerModule } from '../../graders/lib/host';
 import { decodeTagged, encodeTagged, encodeWire } from './wire';
 
+// What no exercise needs and what escapes the engines' memory accounting goes before any learner code runs:
+// WebAssembly.Memory and resizable/growable buffers are reserved outside the V8 heap limit (one exercise reached
+// 1.5 GB in an isolate), `transfer` makes a new buffer of any length. Deleting a built-in removes it from the
+// realm for good (no other path reaches it); the pool's memory watch is the backstop (instructor/README.md).
+function lockDown(): void {
+  const g = globalThis as Record<string, unknown>;
+  const strip = (proto: unknown, names: string[]) => {
+    if (!proto) return;
+    for (const n of names) delete (proto as Record<string, unknown>)[n];
+  };
+  strip((g.ArrayBuffer as { prototype?: unknown } | undefined)?.prototype, ['resize', 'transfer', 'transferToFixedLength']);
+  strip((g.SharedArrayBuffer as { prototype?: unknown } | undefined)?.prototype, ['grow']);
+  for (const n of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete g[n];
+}
+lockDown();
+
 // Captured before the learner's code runs, so replacing the globals later does not change the helpers.
 const ObjectKeys = Object.keys;
 const FunctionCtor = Function;

@@ -2,15 +2,37 @@
 // isolated-vm cannot load (instructor/README.md). The learner's code runs in its own JS heap inside a WebAssembly
 // instance; it has no file system, network, environment, process, timers or imports — only the ECMAScript
 // built-ins and a console that writes into a capped buffer.
-import { newQuickJSWASMModuleFromVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
+import { newQuickJSWASMModuleFromVariant, newVariant, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { DEFAULT_LIMITS, Sandbox, type GuestEntry, type Invoked, type SandboxFactory, type SandboxLimits } from './sandbox';
 
-let variant: Promise<unknown> | null = null;
+type Variant = Parameters<typeof newVariant>[0];
+let variant: Promise<Variant> | null = null;
 
-/** A fresh WebAssembly instance of QuickJS (a separate linear memory: nothing survives from other submissions). */
+/**
+ * Largest linear memory of one QuickJS instance, MB: the hard memory bound of QuickJS. Its own runtime limit
+ * (`setMemoryLimit`) counts allocations through `malloc_usable_size`, which this Emscripten build lacks, so it
+ * bounded almost nothing (2 GB were reached); a WebAssembly.Memory cannot grow past its maximum, so malloc fails
+ * there and QuickJS throws "out of memory".
+ */
+export const ENGINE_MEMORY_MB = 96;
+/** What the Emscripten build starts with (its INITIAL_MEMORY). */
+const INITIAL_MEMORY_MB = 16;
+
+/** A fresh WebAssembly instance of QuickJS (a separate linear memory of at most ENGINE_MEMORY_MB: nothing survives from other submissions). */
 export async function newEngine(): Promise<QuickJSWASMModule> {
-  variant ??= import('@jitl/quickjs-wasmfile-release-sync').then((m) => (m as { default: unknown }).default);
-  return newQuickJSWASMModuleFromVariant((await variant) as Parameters<typeof newQuickJSWASMModuleFromVariant>[0]);
+  variant ??= import('@jitl/quickjs-wasmfile-release-sync').then((m) => (m as unknown as { default: Variant }).default);
+  const memory = new WebAssembly.Memory({ initial: (INITIAL_MEMORY_MB << 20) >> 16, maximum: (ENGINE_MEMORY_MB << 20) >> 16 });
+  return newQuickJSWASMModuleFromVariant(newVariant(await variant, { wasmMemory: memory }) as Parameters<typeof newQuickJSWASMModuleFromVariant>[0]);
+}
+
+// QuickJS checks its interrupt handler between bytecodes only, so one long native operation (BigInt arithmetic,
+// a huge string conversion) runs past any deadline. The thread's host (worker.ts) reads the current call's
+// deadline here (epoch ms; 0 = no call running) and ends the whole thread when it is overrun.
+let sharedDeadline: Float64Array | null = null;
+
+/** Publishes each call's deadline in `view[0]` for a watcher on another thread. */
+export function shareDeadline(view: Float64Array): void {
+  sharedDeadline = view;
 }
 
 /** Sandboxes served by one WebAssembly instance before a fresh one is made (its memory only grows). */
@@ -44,7 +66,7 @@ export class QuickSandbox extends Sandbox {
   private fns: Record<GuestEntry, QuickJSHandle>;
   private deadline = Infinity;
 
-  constructor(engine: QuickJSWASMModule, guest: string, limits: SandboxLimits = DEFAULT_LIMITS) {
+  constructor(private engine: QuickJSWASMModule, guest: string, limits: SandboxLimits = DEFAULT_LIMITS) {
     super(limits);
     this.rt = engine.newRuntime();
     this.rt.setMemoryLimit(limits.memoryBytes);
@@ -70,11 +92,20 @@ export class QuickSandbox extends Sandbox {
     if (this.broken) return { stop: 'engine', message: 'the sandbox had already failed' };
     const t0 = now();
     this.deadline = t0 + timeoutMs;
+    if (sharedDeadline) sharedDeadline[0] = Date.now() + timeoutMs;
     let argH: QuickJSHandle | null = null;
     try {
       argH = this.vm.newString(arg);
       const r = this.vm.callFunction(this.fns[fn], this.vm.undefined, argH);
       const timedOut = now() > this.deadline;
+      if (this.exhausted()) {
+        // Near the end of its linear memory QuickJS cannot even build its error (it throws null): whatever the
+        // guest answered, this was the memory limit, and an engine whose malloc fails is not used again.
+        r.error?.dispose();
+        if (!r.error) r.value.dispose();
+        this.broken = true;
+        return { stop: 'memory', message: 'out of memory' };
+      }
       if (r.error) {
         let message = 'unknown error';
         try {
@@ -106,6 +137,7 @@ export class QuickSandbox extends Sandbox {
       return { stop: 'engine', message: e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : 'the engine failed' };
     } finally {
       this.deadline = Infinity;
+      if (sharedDeadline) sharedDeadline[0] = 0;
       this.cpuMs += now() - t0;
       try {
         argH?.dispose();
@@ -113,6 +145,16 @@ export class QuickSandbox extends Sandbox {
         this.broken = true;
       }
     }
+  }
+
+  /** The engine's linear memory is the bound that holds (see ENGINE_MEMORY_MB). */
+  protected override memoryLimitMb(): number {
+    return ENGINE_MEMORY_MB;
+  }
+
+  /** True when the instance's linear memory is within 16 MB of ENGINE_MEMORY_MB (it only ever grows). */
+  private exhausted(): boolean {
+    return this.engine.getWasmMemory().buffer.byteLength > (ENGINE_MEMORY_MB - 16) << 20;
   }
 
   dispose(): void {

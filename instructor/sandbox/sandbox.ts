@@ -59,11 +59,18 @@ export abstract class Sandbox {
   broken = false;
   /** Milliseconds spent running learner code so far. */
   cpuMs = 0;
+  /** True once a crossing was cut short (time, memory or the engine): outcomes from here on depend on more than the code. */
+  interrupted = false;
 
   constructor(protected limits: SandboxLimits) {}
 
   /** Runs guest entry `fn` on `arg` within `timeoutMs`. */
   protected abstract invoke(fn: GuestEntry, arg: string, timeoutMs: number): Invoked;
+
+  /** The memory limit learners are told about, MB. */
+  protected memoryLimitMb(): number {
+    return this.limits.memoryBytes >> 20;
+  }
 
   /** Frees the engine's resources; safe to call on a broken sandbox. */
   abstract dispose(): void;
@@ -72,8 +79,9 @@ export abstract class Sandbox {
   load(js: string, timeoutMs: number): LoadResult {
     const r = this.invoke('load', js, timeoutMs);
     if ('stop' in r) {
+      if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { ok: false, timeout: true, message: `the top-level code of your file did not finish within ${timeoutMs} ms` };
-      if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      if (r.stop === 'memory') return { ok: false, message: `the top-level code of your file ran out of memory (limit ${this.memoryLimitMb()} MB)` };
       return { ok: false, message: r.message };
     }
     try {
@@ -94,8 +102,9 @@ export abstract class Sandbox {
   callEncoded(request: string, timeoutMs: number): CallOutcome {
     const r = this.invoke('call', request, timeoutMs);
     if ('stop' in r) {
+      if (r.stop !== 'guest') this.interrupted = true;
       if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
-      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.limits.memoryBytes >> 20} MB)` };
+      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.memoryLimitMb()} MB)` };
       if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };
       return { kind: 'crash', message: r.message };
     }
@@ -135,6 +144,18 @@ export function encodeCallRequest(fn: string, args: unknown[], options: CallOpti
   return encodeTagged({ fn, args, options });
 }
 
+/**
+ * The allocation probe runs in the learner's realm, so its report is learner-controlled: a count must be an own,
+ * non-negative number; one past the safe-integer range (Infinity included) is clipped there, anything else refused.
+ */
+export function readAlloc(a: unknown): { peakElements: number; peakWhat: string } | null {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return null;
+  const n = Object.hasOwn(a, 'peakElements') ? (a as Record<string, unknown>).peakElements : undefined;
+  const what = Object.hasOwn(a, 'peakWhat') ? (a as Record<string, unknown>).peakWhat : undefined;
+  if (typeof n !== 'number' || Number.isNaN(n) || n < 0 || typeof what !== 'string') return null;
+  return { peakElements: Math.min(Math.round(n), Number.MAX_SAFE_INTEGER), peakWhat: what.slice(0, 200) };
+}
+
 const str = (x: unknown, max = 4000) => (typeof x === 'string' ? x.slice(0, max) : null);
 
 /** Checks the guest's answer against the CallOutcome shapes; anything else becomes a crash. */
@@ -149,9 +170,9 @@ export function parseOutcome(text: string): CallOutcome {
   if (!o || typeof o !== 'object') return { kind: 'crash', message: 'the result of the call could not be read' };
   switch (o.kind) {
     case 'return': {
-      const a = o.alloc as Record<string, unknown> | undefined;
-      const alloc = a && typeof a === 'object' && typeof a.peakElements === 'number' && typeof a.peakWhat === 'string' ? { peakElements: a.peakElements, peakWhat: a.peakWhat.slice(0, 200) } : undefined;
-      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'return', value: o.value };
+      if (o.alloc === undefined) return { kind: 'return', value: o.value };
+      const alloc = readAlloc(o.alloc);
+      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'crash', message: "the allocation probe's report could not be read (it ran in your code's realm, which changed it)" };
     }
     case 'throw':
     case 'missing':

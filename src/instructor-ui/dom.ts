@@ -1,5 +1,6 @@
 // DOM helpers of the instructor page. Text only: learner names, code, answers and messages are untrusted (they come
 // from files) and never become markup.
+import { displayText } from '../../instructor/report/display';
 
 /** A child of `el`: a node, or a string that becomes a text node. */
 export type Child = Node | string;
@@ -54,7 +55,7 @@ export function table(caption: string, head: (string | HTMLElement)[], rows: (Ch
 
 /** A link to a learner's section that also opens it. */
 export function learnerLink(text: string, index: number): HTMLAnchorElement {
-  const a = el('a', null, text) as HTMLAnchorElement;
+  const a = el('a', null, displayText(text)) as HTMLAnchorElement;
   a.href = `#amm-learner-${index}`;
   a.addEventListener('click', () => {
     const d = document.getElementById(`amm-learner-${index}`) as HTMLDetailsElement | null;

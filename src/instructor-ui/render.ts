@@ -3,6 +3,7 @@
 // come from files) and never become markup. Numbers carry data-* hooks for the browser tests.
 import { HISTORY_LABEL, historyText } from '../../instructor/report/html';
 import { testStats } from '../../instructor/report/overview';
+import { displayText } from '../../instructor/report/display';
 import type { InstructorReport, LearnerExercise, LearnerReport } from '../../instructor/report/schema';
 import { bar, data, el, learnerLink, pct, pts, table, td } from './dom';
 import { learnersTable } from './learners-table';
@@ -58,8 +59,8 @@ function exerciseDetail(e: LearnerExercise, title: string): HTMLElement {
 function learnerDetail(l: LearnerReport, i: number, titles: Map<string, string>, findings: InstructorReport['integrity']): HTMLElement {
   const d = data(el('details', 'amm-learner'), { learnerDetail: String(i) });
   d.id = `amm-learner-${i}`;
-  d.append(el('summary', null, el('strong', null, l.learner), ` — ${pts(l.total.points)} / ${pts(l.total.maxPoints)}`));
-  d.append(el('p', 'amm-small', `File ${l.file}, exported ${l.exportedAt}, course version ${l.courseVersion}.`));
+  d.append(el('summary', null, el('strong', null, displayText(l.learner)), ` — ${pts(l.total.points)} / ${pts(l.total.maxPoints)}`));
+  d.append(el('p', 'amm-small', `File ${displayText(l.file)}, exported ${displayText(l.exportedAt)}, course version ${displayText(l.courseVersion)}.`));
   for (const is of l.issues) d.append(el('p', is.severity === 'error' ? 'amm-error' : 'amm-warn', `${is.severity}: ${is.message}`));
   const mine = findings.filter((f) => f.files.includes(l.file));
   if (mine.length) d.append(el('p', null, 'Integrity findings:'), el('ul', null, ...mine.map((f) => data(el('li', null, el('code', null, f.kind), ` ${f.sentence}`), { learnerFinding: f.kind }))));
@@ -153,7 +154,7 @@ export function renderOverview(root: HTMLElement, r: InstructorReport, scores: S
     testsSection(r),
     reviewSection(r, scores),
     ...(r.files.some((f) => f.status === 'rejected')
-      ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [f.file, f.issues.map((i) => i.message).join('; ')]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
+      ? [el('h3', null, 'Rejected files'), table('Files that were not graded', ['file', 'why'], r.files.filter((f) => f.status === 'rejected').map((f) => [displayText(f.file), displayText(f.issues.map((i) => i.message).join('; '))]), (i) => ({ rejected: r.files.filter((f) => f.status === 'rejected')[i].file }))]
       : []),
     el('h3', null, 'Each learner'),
     ...(r.learners.length ? r.learners.map((l, i) => learnerDetail(l, i, titles, r.integrity)) : [el('p', null, 'No learner was graded.')]),

@@ -1,6 +1,7 @@
 // Free-text review on the instructor page: every learner's answer to one exercise's question side by side, a
 // points box each; the points download as a scores file that `npm run grade -- … --manual scores.csv` merges into
 // the reports, and opening that file again (with the report) puts the points back into the boxes.
+import { displayText } from '../../instructor/report/display';
 import { manualCsv, MAX_MANUAL_POINTS, parseManualCsv, type ManualScore } from '../../instructor/report/manual';
 import type { InstructorReport } from '../../instructor/report/schema';
 import { data, el, learnerLink } from './dom';
@@ -79,7 +80,7 @@ export function reviewSection(r: InstructorReport, scores: Scores): HTMLElement 
         const ok = v === '' || (Number.isFinite(n) && n >= 0 && n <= MAX_MANUAL_POINTS);
         input.setAttribute('aria-invalid', String(!ok));
         if (ok) scores.set(l.file, id, v === '' ? undefined : n);
-        status.textContent = ok ? '' : `Points are a number from 0 to ${MAX_MANUAL_POINTS}; ${l.learner}'s box was not counted.`;
+        status.textContent = ok ? '' : `Points are a number from 0 to ${MAX_MANUAL_POINTS}; ${displayText(l.learner)}'s box was not counted.`;
       });
       const boxLabel = el('label', null, 'Points ');
       boxLabel.setAttribute('for', input.id);

@@ -11,10 +11,27 @@ export interface WorkspaceData {
   timeLimitMs: number;
   points: { a: number; b: number; c: number };
   hints: number;
-  correctChoice: string;
+  /** The right part (c) choice as a salted digest (choiceDigest), never in clear text: the page must not reveal it. */
+  choiceCheck: { salt: string; digest: string };
   courseVersion: string;
   exercises: { id: string; slug: string; title: string }[];
   sectionHref: Record<string, string>;
+}
+
+/**
+ * A salted digest of one part (c) choice (FNV-1a, 64 bits as hex). It keeps the answer out of the page's text; with
+ * a handful of choices it is no secret from a determined learner, which is why the instructor re-grades part (c)
+ * from the submitted answer and never from the page's check.
+ */
+export function choiceDigest(salt: string, exerciseId: string, choice: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of new TextEncoder().encode(`${salt}\u0000${exerciseId}\u0000${choice}`)) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  return h.toString(16).padStart(16, '0');
+}
+
+/** True when `choice` is the right part (c) choice of this workspace. */
+export function isCorrectChoice(data: WorkspaceData, choice: string | null | undefined): boolean {
+  return typeof choice === 'string' && choiceDigest(data.choiceCheck.salt, data.id, choice) === data.choiceCheck.digest;
 }
 
 /** Reads the embedded data of a workspace root. */

@@ -151,12 +151,16 @@ export interface DuplicateIssue {
 /** Learner ids are compared trimmed, NFC-normalised and case-insensitively. */
 export const learnerKey = (name: string) => name.trim().normalize('NFC').toLowerCase();
 
+/** Which file counts when several claim one learner id: all of them (default), the newest export, or named files. */
+export type DuplicatePolicy = { keep: 'all' } | { keep: 'newest' } | { keep: 'files'; files: string[] };
+
 /**
- * One submission per learner: the newest export wins, and equal times keep the later path, so the choice never
- * depends on reading order. Returns the kept items in path order, and an error on every file set aside plus a
- * warning on the kept one (the command line and the instructor page apply the same rule).
+ * Files that claim one learner id (trimmed, case-folded). By default every file is graded and each one of a
+ * duplicate group is flagged, naming the others: nothing is dropped unless the instructor says which one counts
+ * (`newest`: the newest export, equal times the later path; `files`: the named file of its group). Returns the
+ * kept items in path order and the issues per file (the command line and the instructor page apply the same rule).
  */
-export function newestPerLearner<T extends { file: string; submission: Submission }>(items: T[]): { kept: T[]; issues: DuplicateIssue[] } {
+export function newestPerLearner<T extends { file: string; submission: Submission }>(items: T[], policy: DuplicatePolicy = { keep: 'all' }): { kept: T[]; issues: DuplicateIssue[] } {
   const byLearner = new Map<string, T[]>();
   for (const it of items) {
     const k = learnerKey(it.submission.learner);
@@ -166,14 +170,26 @@ export function newestPerLearner<T extends { file: string; submission: Submissio
   const issues: DuplicateIssue[] = [];
   for (const group of byLearner.values()) {
     const sorted = [...group].sort((a, b) => b.submission.exportedAt.localeCompare(a.submission.exportedAt) || b.file.localeCompare(a.file));
-    const [newest, ...older] = sorted;
-    kept.push(newest);
-    for (const other of older) {
-      issues.push({ file: other.file, severity: 'error', message: `duplicate learner id "${other.submission.learner}": ${newest.file} is a newer export by the same learner and was graded instead` });
+    const chosen = policy.keep === 'newest' ? sorted[0] : policy.keep === 'files' ? sorted.find((x) => policy.files.includes(x.file)) : undefined;
+    if (sorted.length === 1) {
+      kept.push(sorted[0]);
+      continue;
     }
-    if (older.length > 0) {
-      issues.push({ file: newest.file, severity: 'warning', message: `the learner id "${newest.submission.learner}" also appears in ${older.map((s) => s.file).join(', ')}; this newest export was graded` });
+    if (!chosen) {
+      kept.push(...sorted);
+      for (const it of sorted) {
+        const others = sorted.filter((x) => x !== it).map((x) => x.file).join(', ');
+        issues.push({ file: it.file, severity: 'warning', message: `duplicate learner id "${it.submission.learner}": also claimed by ${others}; every file was graded — say which one counts (--prefer newest or --prefer file:<path>)` });
+      }
+      continue;
     }
+    kept.push(chosen);
+    const why = policy.keep === 'newest' ? 'is the newest export' : 'was chosen by the instructor';
+    for (const other of sorted) {
+      if (other === chosen) continue;
+      issues.push({ file: other.file, severity: 'error', message: `duplicate learner id "${other.submission.learner}": ${chosen.file} ${why} and was graded instead` });
+    }
+    issues.push({ file: chosen.file, severity: 'warning', message: `the learner id "${chosen.submission.learner}" also appears in ${sorted.filter((x) => x !== chosen).map((s) => s.file).join(', ')}; this file ${why} and was graded` });
   }
   return { kept: kept.sort((a, b) => a.file.localeCompare(b.file)), issues };
 }

@@ -43,7 +43,7 @@ describe.each(['isolate', 'quickjs'] as const)('%s sandbox', (kind) => {
     for (const e of ex) for (const [m, src] of Object.entries(e.mistakes)) write(`nested/mistake-${e.id}-${m}.json`, submission(`mistake ${e.id} ${m}`, { [e.id]: { code: src, c: e.correctC } }));
     for (const [h, src] of Object.entries(hostileCodes(ex[0].solution))) write(`hostile-${h}.json`, submission(`hostile ${h}`, { '01': { code: src, c: ex[0].correctC } }));
     for (const [name, content] of Object.entries(badFiles(submission('bad', allSolutions())))) write(`bad-${name}`, content);
-    // Duplicate learner: the newer export wins and the older file is rejected.
+    // Duplicate learner id (trimmed, case-folded): both files are graded and both flagged (no --prefer given).
     write('dup-old.json', submission('Dana Dup', { '01': { code: ex[0].starter } }, '2026-11-01T09:00:00.000Z'));
     write('dup-new.json', submission('dana dup ', { '01': { code: ex[0].solution, c: ex[0].correctC } }, '2026-11-02T09:00:00.000Z'));
     write('extra-exercise.json', { ...submission('Eve Extra', { '01': { code: ex[0].solution, c: ex[0].correctC } }), exercises: { ...submission('x', { '01': { code: ex[0].solution, c: ex[0].correctC } }).exercises, '42': submission('x', { '42': { code: '' } }).exercises['42'] } });
@@ -71,7 +71,7 @@ describe.each(['isolate', 'quickjs'] as const)('%s sandbox', (kind) => {
     it('exits 1 because some files failed, and names each bad file on stderr', () => {
       expect(code).toBe(1);
       const err = stderr.join('');
-      for (const name of ['bad-malformed.json', 'bad-unknown-version.json', 'bad-binary-garbage.json', 'bad-empty.json', 'bad-other-format.json', 'bad-damaged.json', 'huge-100mb.json', 'dup-old.json']) {
+      for (const name of ['bad-malformed.json', 'bad-unknown-version.json', 'bad-binary-garbage.json', 'bad-empty.json', 'bad-other-format.json', 'bad-damaged.json', 'huge-100mb.json', 'dup-old.json', 'dup-new.json']) {
         expect(err).toContain(name);
       }
     });
@@ -85,12 +85,14 @@ describe.each(['isolate', 'quickjs'] as const)('%s sandbox', (kind) => {
       expect(f('bad-other-format.json').issues[0].message).toMatch(/not a submission file/);
       expect(f('bad-damaged.json').issues[0].message).toMatch(/damaged: exercises\.01\.code/);
       expect(f('huge-100mb.json').issues[0].message).toMatch(/100\.0 MB/);
-      expect(f('dup-old.json').status).toBe('rejected');
-      expect(f('dup-old.json').issues[0].message).toMatch(/duplicate learner id/);
-      expect(f('dup-new.json').status).toBe('graded');
+      for (const [me, other] of [['dup-old.json', 'dup-new.json'], ['dup-new.json', 'dup-old.json']]) {
+        expect(f(me).status).toBe('graded');
+        expect(f(me).issues[0].message).toMatch(new RegExp(`duplicate learner id .*also claimed by .*${other}.*every file was graded`));
+      }
+      expect(exOf(learner('Dana Dup'), '01').result.total.points).toBeLessThan(10);
       expect(f('extra-exercise.json').issues.map((i) => i.message).join()).toMatch(/42 is not part of this course/);
       expect(report.files.some((x) => x.file.includes('.hidden') || x.file.endsWith('.txt'))).toBe(false);
-      expect(report.overview.filesRejected).toBe(8);
+      expect(report.overview.filesRejected).toBe(7);
       expect(exOf(learner('dana dup'), '01').result.total.points).toBe(10);
     });
 

@@ -27,7 +27,7 @@ function disguise(code: string, i: number): string {
 }
 
 /** A deterministic class: per exercise 60 % solutions, 30 % known mistakes, 10 % untouched starters. */
-function makeClass(n: number, dir: string): void {
+export function makeClass(n: number, dir: string): void {
   const ex = exerciseFiles();
   for (let i = 0; i < n; i++) {
     const work: Record<string, Work> = {};

@@ -19,6 +19,7 @@ import { guestScript } from './sandbox/bundle';
 import { loadIsolatedVm } from './sandbox/isolate';
 import { DEFAULT_LIMITS, SANDBOX_NAMES, type SandboxKind } from './sandbox/sandbox';
 import { listTests } from '../graders/lib/run';
+import { inShard, shardKeyOfFile, shardKeyOfLearner, type Shard } from './shard';
 
 /** Options of one batch run. */
 export interface BatchOptions {
@@ -36,6 +37,8 @@ export interface BatchOptions {
   onProblem?: (line: string) => void;
   /** Receives progress lines. */
   onProgress?: (done: number, total: number) => void;
+  /** Grade only this shard of the class (instructor/shard.ts). */
+  shard?: Shard;
 }
 
 /** The course's package name and version. */
@@ -85,10 +88,10 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
 
   const { files: paths, problems } = discover(opts.inputs, opts.out ? [opts.out] : []);
   const files = new Map<string, FileEntry>();
-  for (const p of problems) {
+  for (const p of problems.filter((p) => inShard(opts.shard, shardKeyOfFile(p.path)))) {
     files.set(p.path, { file: p.path, status: 'rejected', learner: null, issues: [{ severity: 'error', message: p.message }] });
   }
-  const intakes = paths.map((p) => readSubmissionFile(p));
+  const intakes = paths.map((p) => readSubmissionFile(p)).filter((it) => inShard(opts.shard, it.ok ? shardKeyOfLearner(it.submission.learner) : shardKeyOfFile(it.file)));
   for (const it of intakes) {
     files.set(it.file, it.ok
       ? { file: it.file, status: 'graded', learner: it.submission.learner, issues: [] }
@@ -196,6 +199,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
         exerciseBudgetMs: budgets.exerciseMs,
         jobs: opts.jobs ?? availableParallelism(),
       },
+      ...(opts.shard ? { shard: opts.shard } : {}),
     },
     exercises,
     overview: buildOverview(exercises, learners, { read: fileList.length, rejected }),

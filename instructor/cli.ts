@@ -6,6 +6,9 @@ import { availableParallelism } from 'node:os';
 import { gradeBatch } from './batch';
 import type { SandboxKind } from './sandbox/sandbox';
 import { writeReports } from './report/write';
+import { lmsInfo, readRoster, RosterError } from './roster';
+import { parseShard, type Shard } from './shard';
+import type { RosterEntry } from './report/schema';
 
 /** Parsed batch options. */
 export interface BatchArgs {
@@ -17,6 +20,10 @@ export interface BatchArgs {
   timeoutMs: number;
   sandbox?: SandboxKind;
   quiet: boolean;
+  /** Grade only this shard (`--shard i/n`). */
+  shard?: Shard;
+  /** LMS roster CSV (`--roster`). */
+  roster?: string;
 }
 
 /** The seed learners' CLI runs use unless told otherwise (scripts/grade.ts DEFAULT_SEED). */
@@ -24,7 +31,7 @@ export const PUBLIC_SEED = 1;
 /** Default CPU limit of one learner call in the sandbox (generous enough for the QuickJS fallback; see instructor/README.md). */
 export const DEFAULT_CALL_TIMEOUT_MS = 2000;
 
-export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--quiet]';
+export const BATCH_USAGE = 'usage: npm run grade -- <submission files or folders> --out <dir> [--secret-seed S] [--seed N] [--jobs N] [--timeout ms] [--sandbox isolate|quickjs] [--shard i/n] [--roster roster.csv] [--quiet]\n       npm run grade -- merge <shard output folders…> --out <dir> [--roster roster.csv]';
 
 /** A usage problem (exit code 2). */
 export class BatchUsageError extends Error {}
@@ -64,6 +71,14 @@ export function parseBatchArgs(argv: string[]): BatchArgs {
         break;
       }
       case '--quiet': a.quiet = true; break;
+      case '--shard': {
+        const v = value(i++, f);
+        const s = parseShard(v);
+        if (!s) throw new BatchUsageError(`--shard must be i/n with 0 ≤ i < n (e.g. 0/4), got "${v}"`);
+        a.shard = s;
+        break;
+      }
+      case '--roster': a.roster = value(i++, f); break;
       case '--help': case '-h': throw new BatchUsageError(BATCH_USAGE);
       default:
         if (f.startsWith('-')) throw new BatchUsageError(`unknown option ${f}\n${BATCH_USAGE}`);
@@ -87,6 +102,7 @@ function progressLine(err: (s: string) => void): (done: number, total: number) =
 
 /** Runs batch grading from argv; writes reports and messages; returns the exit code. */
 export async function runBatch(argv: string[], io: { stdout?: (s: string) => void; stderr?: (s: string) => void } = {}): Promise<number> {
+  if (argv[0] === 'merge') return (await import('./merge')).runMerge(argv.slice(1), io);
   const out = io.stdout ?? ((s: string) => process.stdout.write(s));
   const err = io.stderr ?? ((s: string) => process.stderr.write(s));
   let args: BatchArgs;
@@ -98,6 +114,14 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       return 2;
     }
     throw e;
+  }
+  let roster: RosterEntry[] = [];
+  try {
+    if (args.roster) roster = readRoster(args.roster);
+  } catch (e) {
+    if (!(e instanceof RosterError)) throw e;
+    err(`grade: ${e.message}\n`);
+    return 2;
   }
   let graded: Awaited<ReturnType<typeof gradeBatch>>;
   try {
@@ -111,6 +135,7 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
       sandbox: args.sandbox,
       onProblem: (line) => err(`grade: ${line}\n`),
       onProgress: args.quiet ? undefined : progressLine(err),
+      shard: args.shard,
     });
   } catch (e) {
     // Only set-up failures reach here (e.g. --sandbox isolate where isolated-vm cannot load); learner code never does.
@@ -118,10 +143,12 @@ export async function runBatch(argv: string[], io: { stdout?: (s: string) => voi
     return 2;
   }
   const { report, anyFileFailed } = graded;
+  report.lms = lmsInfo(args.roster ?? null, roster, report.learners);
   writeReports(args.out, report);
   const o = report.overview;
   out(`${o.learners} learners graded, ${o.filesRejected} of ${o.filesRead} files rejected, in ${(report.provenance.durationMs / 1000).toFixed(1)} s\n`);
-  out(`reports: ${args.out}/report.html, report.json, grades.csv, results/\n`);
+  out(`reports: ${args.out}/report.html, report.json, grades.csv, canvas.csv, moodle.csv, results/\n`);
+  if (args.shard) out(`shard ${args.shard.index}/${args.shard.count}: merge all shards with  npm run grade -- merge <their --out folders> --out <dir>\n`);
   return anyFileFailed ? 1 : 0;
 }
 

@@ -77,6 +77,17 @@ function filesSection(r: InstructorReport): string {
   return `<h2 id="files">Files with problems</h2><table><tr><th>file</th><th>status</th><th>learner</th><th>problems</th></tr>${rows}</table>`;
 }
 
+function lmsSection(r: InstructorReport): string {
+  const l = r.lms;
+  if (!l?.rosterFile) return '';
+  const who = (e: (typeof l.roster)[number]) => [e.name, e.email, e.sisUserId, e.learner].filter(Boolean).map(esc).join(' · ');
+  const list = (items: string[], none: string) => (items.length ? `<ul>${items.map((x) => `<li>${x}</li>`).join('')}</ul>` : `<p class="muted">${none}</p>`);
+  return `<h2 id="lms">Roster and gradebook files</h2>
+<p>Roster <code>${esc(l.rosterFile)}</code>: ${l.roster.length} people; canvas.csv and moodle.csv list every roster entry (no cells for those without a submission, so the LMS keeps their grade).</p>
+<h3>Graded but not in the roster (${l.notInRoster.length}) — not in canvas.csv / moodle.csv</h3>${list(l.notInRoster.map(esc), 'none')}
+<h3>In the roster but no submission (${l.noSubmission.length})</h3>${list(l.noSubmission.map((i) => who(l.roster[i])), 'none')}`;
+}
+
 function testRow(t: TestResult): string {
   const detail: string[] = [];
   if (t.message) detail.push(esc(t.message));
@@ -139,6 +150,7 @@ Every submission was re-graded from its code; the browser's own results were not
 <nav><a href="#overview">Overview</a> · <a href="#learners">Learners</a>${r.files.some((f) => f.issues.length) ? ' · <a href="#files">Files with problems</a>' : ''}</nav>
 ${overviewSection(r)}
 ${filesSection(r)}
+${lmsSection(r)}
 ${learnersIndex(r)}
 ${r.learners.map((l, i) => learnerSection(r, l, i)).join('\n')}
 </body></html>

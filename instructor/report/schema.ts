@@ -126,8 +126,38 @@ export const Provenance = z.object({
     exerciseBudgetMs: z.number(),
     jobs: z.number().int(),
   }),
+  /** Set when this report is one shard of a class (`--shard i/n`). */
+  shard: z.object({ index: z.number().int(), count: z.number().int() }).optional(),
+  /** Set when this report was merged from shard reports (`grade merge`): how many. */
+  mergedFrom: z.number().int().optional(),
 });
 export type Provenance = z.infer<typeof Provenance>;
+
+/** One person of the LMS roster (`--roster`); empty text where the roster has no such column. */
+export const RosterEntry = z.object({
+  /** The learner id typed in the course (what submissions carry), or '' when the roster matches by email or ids. */
+  learner: z.string(),
+  name: z.string(),
+  /** The LMS's own user id (Canvas "ID"). */
+  studentId: z.string(),
+  sisUserId: z.string(),
+  sisLoginId: z.string(),
+  email: z.string(),
+  section: z.string(),
+});
+export type RosterEntry = z.infer<typeof RosterEntry>;
+
+/** What the LMS files were built from, and who could not be matched. */
+export const LmsInfo = z.object({
+  /** The roster file as given, or null when none was (then the LMS files use the learner ids as typed). */
+  rosterFile: z.string().nullable(),
+  roster: z.array(RosterEntry),
+  /** Graded learner ids that match no roster entry. */
+  notInRoster: z.array(z.string()),
+  /** Roster entries (indices into `roster`) with no graded submission. */
+  noSubmission: z.array(z.number().int()),
+});
+export type LmsInfo = z.infer<typeof LmsInfo>;
 
 /** The whole report. */
 export const InstructorReport = z.object({
@@ -138,6 +168,8 @@ export const InstructorReport = z.object({
   overview: Overview,
   learners: z.array(LearnerReport),
   files: z.array(FileEntry),
+  /** LMS gradebook matching (instructor/roster.ts); absent in reports written before it existed. */
+  lms: LmsInfo.optional(),
 });
 export type InstructorReport = z.infer<typeof InstructorReport>;
 

@@ -196,7 +196,7 @@ describe.each(['isolate', 'quickjs'] as const)('%s sandbox', (kind) => {
       expect(r.score).toBe(l.total.maxPoints);
       expect(r.max_score).toBe(l.total.maxPoints);
       expect(r.tests.length).toBeGreaterThan(ex.length);
-      for (const t of r.tests) expect(Object.keys(t).sort()).toEqual(['max_score', 'name', 'output', 'score', 'visibility']);
+      for (const t of r.tests) expect(Object.keys(t).sort()).toEqual(['max_score', 'name', 'output', 'output_format', 'score', 'status', 'visibility']);
     });
 
     it('records provenance in a versioned report.json', () => {

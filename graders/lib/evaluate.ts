@@ -55,6 +55,8 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
   if (!verdict.pass) return { status: 'fail', message: verdict.message, value, returned: true, verdict, alloc };
   const extra = c.extra ? c.extra(value, alloc) : null;
   if (extra) return { status: 'fail', message: extra, value, returned: true, verdict, alloc };
+  // A runner that dropped the arguments cannot show they are unchanged: that must never pass silently.
+  if (c.readOnly && !outcome.args) return { status: 'error', message: 'internal grader error (not your fault): the runner did not report whether the inputs changed', value, returned: true, verdict, alloc };
   const changed = changedInput(c, outcome.args);
   if (changed) return { status: 'fail', message: changed, value, returned: true, verdict, alloc };
   return { status: 'pass', message: '', value, returned: true, verdict, alloc };
@@ -79,7 +81,7 @@ function firstChange(before: unknown, after: unknown, path: number[] = []): numb
 
 /**
  * For a case whose statement makes arguments read-only: a message naming the first argument the call changed and
- * where, or null. A host that does not report arguments (an older runner) cannot be checked here.
+ * where, or null (`evaluate` refuses a case whose runner did not report the arguments).
  */
 export function changedInput(c: Case, after: unknown[] | undefined): string | null {
   if (!c.readOnly || !after) return null;

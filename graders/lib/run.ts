@@ -32,14 +32,14 @@ export const SHRINK_BATCH = 8;
 
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
-/** The call options a case needs. */
-function optionsOf(c: Case): CallOptions | undefined {
+/** The call options a case needs (runners that send calls ahead must use the same). */
+export function callOptions(c: Case): CallOptions | undefined {
   if (!c.probeAlloc && !c.readOnly) return undefined;
   return { ...(c.probeAlloc ? { probeAlloc: true } : {}), ...(c.readOnly ? { reportArgs: true } : {}) };
 }
 
 async function runCase(host: LearnerHost, c: Case): Promise<Evaluation> {
-  return evaluate(c, await host.call(c.fn, c.args, optionsOf(c)));
+  return evaluate(c, await host.call(c.fn, c.args, callOptions(c)));
 }
 
 const failing = (ev: Evaluation) => ev.status === 'fail' || ev.status === 'error';
@@ -52,7 +52,7 @@ type Step = { params: Params; c: Case; ev: Evaluation };
  */
 async function firstFailing(host: LearnerHost, batch: { params: Params; c: Case }[]): Promise<{ found: Step | null; ran: number }> {
   if (host.callMany) {
-    const outcomes = await host.callMany(batch.map(({ c }) => ({ fn: c.fn, args: c.args, options: optionsOf(c) })));
+    const outcomes = await host.callMany(batch.map(({ c }) => ({ fn: c.fn, args: c.args, options: callOptions(c) })));
     for (let i = 0; i < batch.length; i++) {
       const outcome = outcomes[i];
       if (!outcome) break;

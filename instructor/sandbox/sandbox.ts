@@ -170,9 +170,11 @@ export function parseOutcome(text: string): CallOutcome {
   if (!o || typeof o !== 'object') return { kind: 'crash', message: 'the result of the call could not be read' };
   switch (o.kind) {
     case 'return': {
-      if (o.alloc === undefined) return { kind: 'return', value: o.value };
+      // With reportArgs the arguments after the call come back too (plain data, compared in the host like the value).
+      const args = Array.isArray(o.args) ? { args: o.args as unknown[] } : {};
+      if (o.alloc === undefined) return { kind: 'return', value: o.value, ...args };
       const alloc = readAlloc(o.alloc);
-      return alloc ? { kind: 'return', value: o.value, alloc } : { kind: 'crash', message: "the allocation probe's report could not be read (it ran in your code's realm, which changed it)" };
+      return alloc ? { kind: 'return', value: o.value, alloc, ...args } : { kind: 'crash', message: "the allocation probe's report could not be read (it ran in your code's realm, which changed it)" };
     }
     case 'throw':
     case 'missing':

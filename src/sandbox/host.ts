@@ -175,7 +175,7 @@ class Sandbox {
         return [{ kind: 'crash', message: 'the code sandbox stopped answering (it probably ran out of memory); it has been restarted' }];
       }
       // Trusted copies: the values came from the learner's realm.
-      return r.outcomes.slice(0, calls.length).map((o) => (o.kind === 'return' ? { kind: 'return', value: toPlain(o.value), alloc: o.alloc } : o));
+      return r.outcomes.slice(0, calls.length).map((o) => (o.kind === 'return' ? { kind: 'return', value: toPlain(o.value), alloc: o.alloc, ...(o.args ? { args: toPlain(o.args) as unknown[] } : {}) } : o));
     };
     // The frame queues this batch until the code has loaded (and fails it if loading fails).
     const calls = first();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 export interface CallRequest {
   fn: string;
   args: unknown[];
-  options?: { probeAlloc?: boolean };
+  options?: { probeAlloc?: boolean; reportArgs?: boolean };
 }
 
 /** Parent → frame: the requests the page sends (trusted, so typed but not parsed). */
@@ -20,7 +20,7 @@ const allocReport = z.object({ peakElements: z.number(), peakWhat: z.string().ma
 
 /** One call's outcome, as the grading library's `CallOutcome`. */
 export const CallOutcomeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('return'), value: z.unknown(), alloc: allocReport.optional() }),
+  z.object({ kind: z.literal('return'), value: z.unknown(), alloc: allocReport.optional(), args: z.array(z.unknown()).optional() }),
   z.object({ kind: z.literal('throw'), message: z.string().max(4000) }),
   z.object({ kind: z.literal('missing'), message: z.string().max(4000) }),
   z.object({ kind: z.literal('timeout'), ms: z.number().nonnegative() }),

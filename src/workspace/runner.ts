@@ -3,7 +3,7 @@
 import type { Case, Grader, TestDef } from '../../graders/lib/define';
 import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
 import type { CallRequest } from '../sandbox/protocol';
-import { assemble, gradeConcept, runTest } from '../../graders/lib/run';
+import { assemble, callOptions, gradeConcept, runTest } from '../../graders/lib/run';
 import { warmMistakes } from '../../graders/lib/diagnose';
 import { GradeResult, type Answers, type TestResult } from '../../graders/lib/result';
 import { DEFAULT_TIME_LIMIT_MS } from './limits';
@@ -74,19 +74,19 @@ function memoMake(t: TestDef, exerciseId: string): TestDef {
 interface FirstCalls {
   requests: Map<string, CallRequest>;
   /** The key of each case's call by its arguments array, so answering a test needs no stringifying. */
-  keyOf: Map<unknown[], { fn: string; probe: boolean; key: string }>;
+  keyOf: Map<unknown[], { fn: string; options: string; key: string }>;
 }
 
 function firstCalls(defs: TestDef[]): FirstCalls {
   const requests = new Map<string, CallRequest>();
-  const keyOf = new Map<unknown[], { fn: string; probe: boolean; key: string }>();
+  const keyOf = new Map<unknown[], { fn: string; options: string; key: string }>();
   for (const t of defs) {
     try {
       const c = t.make(t.params, t.seed ?? 0);
-      const options = c.probeAlloc ? { probeAlloc: true } : undefined;
+      const options = callOptions(c);
       const key = callKey(c.fn, c.args, options);
       requests.set(key, { fn: c.fn, args: c.args, options });
-      keyOf.set(c.args, { fn: c.fn, probe: Boolean(c.probeAlloc), key });
+      keyOf.set(c.args, { fn: c.fn, options: JSON.stringify(options ?? null), key });
     } catch {
       // A grader bug surfaces when runTest makes the case again.
     }
@@ -148,7 +148,7 @@ async function prefetched(first: FirstCalls, session: RunSession): Promise<Learn
   outcomes.forEach((o, i) => answered.set(keys[i], o));
   const known = (fn: string, args: unknown[], options?: CallOptions) => {
     const k = first.keyOf.get(args);
-    const hit = answered.get(k && k.fn === fn && k.probe === Boolean(options?.probeAlloc) ? k.key : callKey(fn, args, options));
+    const hit = answered.get(k && k.fn === fn && k.options === JSON.stringify(options ?? null) ? k.key : callKey(fn, args, options));
     return hit && structuredClone(hit);
   };
   const send = coalesced(session);

@@ -63,7 +63,7 @@ describe('simulated Indexed Job', () => {
     expect(shards.every((s) => s.learners.length > 0)).toBe(true);
     expect(shards[0].learners.length + shards[1].learners.length).toBe(whole.learners.length);
     expect(shards[0].files.length + shards[1].files.length).toBe(whole.files.length);
-    // Both exports of the duplicate learner went to one shard, which graded the newer one.
+    // Both exports of the duplicate learner id went to one shard, which graded and flagged both.
     const dana = shards.find((s) => s.learners.some((l) => l.learner === 'dup dana'))!;
     expect(dana.files.filter((f) => /dup-/.test(f.file)).length).toBe(2);
   });

@@ -57,7 +57,8 @@ async function firstFailing(host: LearnerHost, batch: { params: Params; c: Case 
       const outcome = outcomes[i];
       if (!outcome) break;
       const ev = evaluate(batch[i].c, outcome);
-      if (failing(ev)) return { found: { ...batch[i], ev }, ran: batch.length };
+      // Counted as if run one by one, so the step budget (and the shrunk case) never depends on the host.
+      if (failing(ev)) return { found: { ...batch[i], ev }, ran: i + 1 };
     }
     return { found: null, ran: batch.length };
   }

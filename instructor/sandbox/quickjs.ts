@@ -38,6 +38,11 @@ export function shareDeadline(view: Float64Array): void {
 /** Sandboxes served by one WebAssembly instance before a fresh one is made (its memory only grows). */
 const SANDBOXES_PER_ENGINE = 50;
 
+/** True when an instance's linear memory is within 16 MB of ENGINE_MEMORY_MB (it only ever grows). */
+function nearMaximum(engine: QuickJSWASMModule): boolean {
+  return engine.getWasmMemory().buffer.byteLength > (ENGINE_MEMORY_MB - 16) << 20;
+}
+
 /** QuickJS sandboxes sharing a WebAssembly instance until it has served its share or failed. */
 export function quickjsFactory(guest: string, limits: SandboxLimits = DEFAULT_LIMITS): SandboxFactory {
   let engine: QuickJSWASMModule | null = null;
@@ -45,7 +50,9 @@ export function quickjsFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
   return {
     kind: 'quickjs',
     async open(afterFailure) {
-      if (!engine || afterFailure || served >= SANDBOXES_PER_ENGINE) {
+      // A linear memory never shrinks: after one learner's memory bomb the instance stays near its maximum, and the
+      // next learner's code would be told it ran out of memory. Such an instance is not used for another sandbox.
+      if (!engine || afterFailure || served >= SANDBOXES_PER_ENGINE || nearMaximum(engine)) {
         engine = await newEngine();
         served = 0;
       }
@@ -152,9 +159,9 @@ export class QuickSandbox extends Sandbox {
     return ENGINE_MEMORY_MB;
   }
 
-  /** True when the instance's linear memory is within 16 MB of ENGINE_MEMORY_MB (it only ever grows). */
+  /** True when the instance's linear memory is near its maximum (see nearMaximum). */
   private exhausted(): boolean {
-    return this.engine.getWasmMemory().buffer.byteLength > (ENGINE_MEMORY_MB - 16) << 20;
+    return nearMaximum(this.engine);
   }
 
   dispose(): void {

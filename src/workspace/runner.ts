@@ -12,7 +12,8 @@ import { transpile } from '../sandbox/transpile';
 import { batchAll, getSandbox, isLoadFailure, type LoadFailure, type LogLine, type RunSession } from '../sandbox/host';
 
 const graderCache = new Map<string, Grader>();
-const graderModules = import.meta.glob<{ grader: Grader }>('../../graders/[0-9][0-9]-*.ts');
+// Graders only: the spec tables beside them (NN-slug.spec.ts) share the prefix.
+const graderModules = import.meta.glob<{ grader: Grader }>(['../../graders/[0-9][0-9]-*.ts', '!../../graders/*.spec.ts']);
 
 /** A whole Run never takes longer than this; later tests are reported as not run. */
 export const RUN_BUDGET_MS = 30_000;

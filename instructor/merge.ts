@@ -10,7 +10,7 @@ import { referenceFiles, slug } from './batch';
 import { findIntegrity } from './report/integrity';
 import { buildOverview } from './report/overview';
 import { InstructorReport, type LearnerReport, type RosterEntry } from './report/schema';
-import { slimLearner } from './report/slim';
+import { hashedCodeKey, slimLearner } from './report/slim';
 import { readLearnerAt, readReportStream, ReportReadError, type LinePlace, type ReportHead } from './report/stream';
 import { writeReportStream } from './report/write';
 import { idKey, lmsInfo, readRoster, RosterError } from './roster';
@@ -99,7 +99,7 @@ export function planMerge(parts: MergePart[], roster?: { file: string; entries: 
     files,
     // Recomputed over the whole class: the same code handed in by learners of different shards is found too.
     integrity: findIntegrity({
-      courseVersion: p0.course.version, exercises, learners, concept: p0.concept ?? 'first', reference: referenceFiles(exercises),
+      courseVersion: p0.course.version, exercises, learners, concept: p0.concept ?? 'first', reference: referenceFiles(exercises), codeKey: hashedCodeKey,
       // Every file that was a valid submission carries its learner id (batch.ts), set aside as a duplicate or not.
       parsed: files.flatMap((f) => (f.learner === null ? [] : [{ file: f.file, learner: f.learner }])),
     }),

@@ -2,7 +2,6 @@
 // several learners, a browser's claims the regrade did not confirm, the solution or hints used, part (c) answered
 // by trying choices, one learner id in several files, another course version). Findings are never verdicts: the
 // history they use is what each learner's browser reported, which a learner can edit.
-import { createHash } from 'node:crypto';
 import { learnerKey, type ConceptPolicy } from '../../src/workspace/submission';
 import type { ExerciseInfo, IntegrityFinding, LearnerExercise, LearnerReport } from './schema';
 
@@ -21,6 +20,11 @@ export interface IntegrityInput {
   reference: Record<string, { solution: string; starter: string }>;
   /** Which part (c) choice was scored. */
   concept: ConceptPolicy;
+  /**
+   * The identical-code comparison key of a file (default: the code without comments and whitespace). A merge
+   * passes a hash of that (report/slim.ts hashedCodeKey), and its slim rows carry it as `codeKey` instead of code.
+   */
+  codeKey?: (code: string) => string;
 }
 
 /**
@@ -37,33 +41,23 @@ export function normalizeCode(code: string): string {
 }
 const TOKEN = /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"[^"\\]*(?:\\[\s\S]?[^"\\]*)*"?|'[^'\\]*(?:\\[\s\S]?[^'\\]*)*'?|`[^`\\]*(?:\\[\s\S]?[^`\\]*)*`?|\s+/g;
 
-/**
- * The identical-code comparison key of a file: a hash of its code without comments and whitespace. A slim learner
- * row (report/slim.ts) carries it as `codeKey` in place of the code.
- */
-export function codeKey(code: string): string {
-  return createHash('sha256').update(normalizeCode(code)).digest('base64');
-}
-
-/** The comparison key of a submitted exercise (from its code, or the key a slim row carries), or null. */
-const keyOf = (e: LearnerExercise & { codeKey?: string | null }): string | null => (e.code !== null ? codeKey(e.code) : e.codeKey ?? null);
-
 const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 const REPORTED = "as reported by the learner's browser, not proof";
 
 type Entry = { l: LearnerReport; e: LearnerExercise; key: string };
 
-/** Every submitted exercise of every learner with its code key, in learner then exercise order. */
-function submitted(learners: LearnerReport[]): Entry[] {
-  return learners.flatMap((l) => l.exercises.flatMap((e) => {
-    const key = e.submitted ? keyOf(e) : null;
+/** Every submitted exercise of every learner with its code key (from its code, or the key a slim row carries), in learner then exercise order. */
+function submitted(learners: LearnerReport[], codeKey: (code: string) => string): Entry[] {
+  return learners.flatMap((l) => l.exercises.flatMap((e: LearnerExercise & { codeKey?: string | null }) => {
+    const key = !e.submitted ? null : e.code !== null ? codeKey(e.code) : e.codeKey ?? null;
     return key === null ? [] : [{ l, e, key }];
   }));
 }
 
 function identicalCode(input: IntegrityInput): IntegrityFinding[] {
   const out: IntegrityFinding[] = [];
-  const all = submitted(input.learners);
+  const codeKey = input.codeKey ?? normalizeCode;
+  const all = submitted(input.learners, codeKey);
   for (const ex of input.exercises) {
     const ref = input.reference[ex.id];
     const solution = ref ? codeKey(ref.solution) : null;

@@ -1,10 +1,16 @@
 // A learner's row without the bulk (code, console output, test values): what the class overview, the integrity
 // findings, the CSV gradebooks and report.html's learner index read. A merge keeps one of these per learner in
 // memory instead of the full row (≈ 1–2 KB instead of ≈ 160 KB), so memory does not bound the class size.
-import { codeKey } from './integrity';
+import { createHash } from 'node:crypto';
+import { normalizeCode } from './integrity';
 import type { LearnerExercise, LearnerReport } from './schema';
 
-/** A learner exercise whose code is replaced by the key the identical-code finding compares (integrity.ts codeKey). */
+/** The identical-code key of a file in a slim row: a hash of its code without comments and whitespace. */
+export function hashedCodeKey(code: string): string {
+  return createHash('sha256').update(normalizeCode(code)).digest('base64');
+}
+
+/** A learner exercise whose code is replaced by the key the identical-code finding compares (hashedCodeKey). */
 export type SlimExercise = LearnerExercise & { codeKey?: string | null };
 
 /**
@@ -23,7 +29,7 @@ export function slimLearner(l: LearnerReport, withCodeKeys = false): LearnerRepo
       return {
         ...e,
         code: null,
-        codeKey: withCodeKeys && e.code !== null ? codeKey(e.code) : null,
+        codeKey: withCodeKeys && e.code !== null ? hashedCodeKey(e.code) : null,
         logs: [],
         result: { ...e.result, tests: firstPerMistake, answers: { ...e.result.answers, freeText: null }, undiagnosed: undefined },
       };

@@ -32,7 +32,7 @@ const REUSE_HEAP_SHARE = 0.5;
  * code runs. Reuse keeps the guest's compiled code warm across learners. `close` ends a submission. Throws when
  * isolated-vm cannot be used in this process.
  */
-export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LIMITS, reuse = true): SandboxFactory & { readonly isolatesCreated: number } {
+export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LIMITS): SandboxFactory & { readonly isolatesCreated: number } {
   if (!process.execArgv.includes('--no-node-snapshot')) throw new Error('isolated-vm needs this process to run with --no-node-snapshot');
   const loaded = loadIsolatedVm();
   if ('error' in loaded) throw new Error(`isolated-vm could not be loaded: ${loaded.error}`);
@@ -49,7 +49,7 @@ export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
     isolate = script = null;
   };
   const reusable = (): boolean => {
-    if (!reuse || !isolate || isolate.isDisposed || served >= SUBMISSIONS_PER_ISOLATE) return false;
+    if (!isolate || isolate.isDisposed || served >= SUBMISSIONS_PER_ISOLATE) return false;
     if (opened.some((b) => b.interrupted || b.broken)) return false;
     const h = isolate.getHeapStatisticsSync();
     return h.used_heap_size + h.externally_allocated_size < REUSE_HEAP_SHARE * limitMb * 1048576;

@@ -258,6 +258,8 @@ export async function runExercise(
   // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
   if (ahead) nextPlans.delete(grader.meta.id);
+  // For the bench's breakdown: a Run without a plan made ahead builds its cases on the way to the verdict.
+  performance.mark(ahead ? 'amm:planned-ahead' : 'amm:unplanned');
   let p: Plan | null = ahead ?? null;
   const seed = p?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const session = await getSandbox().start(

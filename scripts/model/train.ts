@@ -1,12 +1,17 @@
 // npm run model:train — trains the course's attention-only transformer on the in-context copy task with
 // TensorFlow.js (wasm backend) and writes src/model/weights/copy-model.json.
 //
-// One phase with a fixed seed (same data, same initial weights every run): T = 64 (the demo's longest input),
-// a segment of 8–16 letters repeated at a random later offset, next-token loss at every position. Every
-// --probe steps the engine's forward pass measures copy accuracy and the previous-token and induction scores
-// of every head on a few held-out sequences, so the circuit can be watched forming.
-// Options (defaults are the shipped recipe): --steps N, --batch N, --lr X, --dmodel N, --heads N,
-// --seg MIN,MAX, --pos normal|sin (initial learned positions: N(0, 1) or sinusoids), --probe N, --out PATH.
+// The defaults are the shipped recipe: d_model 32, 2 heads, T = 32, an 8-letter segment repeated at a random
+// later offset, batch 64, 2,500 Adam steps at lr 3e-3, learned positions drawn from N(0, 1), next-token loss at
+// every position, fixed seed (same data and initial weights every run).
+// Options: --steps N, --batch N, --lr X, --dmodel N, --heads N, --seqlen T, --seg MIN,MAX,
+// --pos normal|sin (initial learned positions: N(0, 1) or the sinusoids of Vaswani et al.), --short N (the
+// first N steps at T = 32), --windows yes (those short sequences at random windows of the T positions),
+// --loss all|copy (copy: only where the next letter is a predictable copy), --from PATH (continue from a file
+// this script wrote; its phases stay in the manifest), --probe N (every N steps, a multiple of 100, the
+// engine measures copy accuracy and every head's previous-token, duplicate-token and induction scores on 40
+// held-out sequences, to watch the circuit form), --out PATH.
+// README "The trained model" records the T = 64 recipe tried for a previous-token + induction circuit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -26,10 +31,11 @@ const SEED = 1206;
 const LR = Number(arg('lr', '3e-3'));
 const LAYERS = 2;
 const HEADS = Number(arg('heads', '2'));
-const D_MODEL = Number(arg('dmodel', '64'));
-const POS_INIT = arg('pos', 'sin') as 'normal' | 'sin';
-const PROBE_EVERY = Number(arg('probe', '250'));
-const [segMin, segMax] = arg('seg', `${TRAIN_TASK.minSegment},${TRAIN_TASK.maxSegment}`).split(',').map(Number);
+const D_MODEL = Number(arg('dmodel', '32'));
+const POS_INIT = arg('pos', 'normal') as 'normal' | 'sin';
+const PROBE_EVERY = Number(arg('probe', '0'));
+const SEQ_LEN = Number(arg('seqlen', '32'));
+const [segMin, segMax] = arg('seg', '8,8').split(',').map(Number);
 /** Continue from a weight file written by this script (its phases are kept in the new manifest). */
 const FROM = arg('from', '');
 const prior: ModelManifest | null = FROM ? (JSON.parse(readFileSync(resolve(FROM), 'utf8')) as WeightFile).manifest : null;
@@ -37,12 +43,12 @@ const prior: ModelManifest | null = FROM ? (JSON.parse(readFileSync(resolve(FROM
 const SHORT_STEPS = Number(arg('short', '0'));
 const SHORT_WINDOWS = arg('windows', 'no') === 'yes';
 const PHASE: TrainingPhase = {
-  task: { ...TRAIN_TASK, minSegment: segMin, maxSegment: segMax },
-  steps: Number(arg('steps', '1500')),
-  batchSize: Number(arg('batch', '32')),
+  task: { ...TRAIN_TASK, seqLen: SEQ_LEN, minSegment: segMin, maxSegment: segMax },
+  steps: Number(arg('steps', '2500')),
+  batchSize: Number(arg('batch', '64')),
   // A continuation draws other sequences than the run it continues.
   seed: SEED + (prior?.phases.length ?? 0),
-  loss: 'all',
+  loss: arg('loss', 'all') as 'all' | 'copy',
 };
 const OUT = resolve(arg('out', 'src/model/weights/copy-model.json'));
 
@@ -178,7 +184,8 @@ async function main(): Promise<void> {
       const logits = tfForward(cfg, params, tokens, offset).reshape([B * T, cfg.vocabSize]); // (B·T, V)
       const nll = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D;
       copyLoss = tf.tidy(() => nll.mul(copyWeights).sum().div(copyWeights.sum()).dataSync()[0]);
-      return nll.mul(weights).sum().div(weights.sum()) as tf.Scalar;
+      const on = PHASE.loss === 'copy' ? copyWeights : weights;
+      return nll.mul(on).sum().div(on.sum()) as tf.Scalar;
     }, true)!;
     losses.push(loss.dataSync()[0]);
     copyLosses.push(copyLoss);

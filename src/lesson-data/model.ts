@@ -254,3 +254,8 @@ export const compositionVia = (() => {
     othersLabel: others.length === 1 ? 'the other layer-0 head' : `the largest among the other ${others.length} layer-0 heads`,
   };
 })();
+
+/** Other last-layer heads that also pass as induction heads (score ≥ 0.4), best first: they back each other up. */
+export const otherInductionHeads = headRows
+  .filter((r) => r.layer === inductionHead.layer && r.head !== inductionHead.head && r.induction >= 0.4)
+  .sort((a, b) => b.induction - a.induction);

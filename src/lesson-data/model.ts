@@ -189,8 +189,11 @@ export const partner = {
 };
 /** Heads as rows for the lesson tables: scores, entropy, accuracy with the head ablated. */
 export const headRows = data.headRows;
-/** The head whose ablation costs the most copy accuracy. */
+/** The head whose ablation costs the most copy accuracy, and the one whose ablation costs the least. */
 export const mostNeeded = headRows.reduce((a, b) => (b.drop > a.drop ? b : a));
+export const leastNeeded = headRows.reduce((a, b) => (b.drop < a.drop ? b : a));
+/** The head with the lowest mean entropy (the sharpest map). */
+export const sharpest = headRows.reduce((a, b) => (b.entropy < a.entropy ? b : a));
 /**
  * A striking map that matters little: among heads whose ablation costs under 5 points, the one with the
  * lowest entropy (its map is the sharpest, most "explanatory"-looking); undefined if every head matters.
@@ -227,6 +230,9 @@ export const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 /** "layer 1 · head 0". */
 export const headName = (h: HeadId): string => `layer ${h.layer} · head ${h.head}`;
 
+/** "queries", "keys", "values". */
+export const plural = (input: PathInput): string => (input === 'query' ? 'queries' : `${input}s`);
+
 /**
  * 8.1: through which input the induction head reads its partner — the path whose ablation lowers the induction
  * score the most — with a sentence for the lesson and the matching weight-based composition scores.
@@ -239,7 +245,7 @@ export const compositionVia = (() => {
   const how = via.input === 'key'
     ? ' Its query, the current letter, matches the key of the position whose previous letter is the same.'
     : '';
-  const sentence = `Removing the partner from the ${via.input}s alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => `${p.input}s`).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner through its ${via.input}s (${letter}-composition).${how}`;
+  const sentence = `Removing the partner from the ${plural(via.input)} alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => plural(p.input)).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner through its ${plural(via.input)} (${letter}-composition).${how}`;
   const key = letter.toLowerCase() as 'q' | 'k' | 'v';
   const others = composition.scores.filter((c) => c.head !== partnerHead.head).map((c) => c[key]);
   return {

@@ -26,7 +26,19 @@ export function timedCall(mod: LearnerModule, c: Case, ms: number): CallOutcome 
   return limited(() => executeCall(mod, c.fn, c.args, callOptions(c)), ms);
 }
 
-/** A host in this realm whose calls are stopped after `ms` milliseconds (for `grade` of a mutant). */
+/**
+ * A host in this realm whose calls are stopped after `ms` milliseconds (for `grade` of a mutant). Once a call of a
+ * function has been stopped, its later calls are reported stopped without running: a stop cannot be reproduced by a
+ * mistake, so no mistake can be named for that function any more, and the diagnoses are those of waiting each time.
+ */
 export function timedHost(mod: LearnerModule, ms: number): LearnerHost {
-  return { call: (fn, args, options) => limited(() => executeCall(mod, fn, args, options), ms) };
+  const stopped = new Set<string>();
+  return {
+    call(fn, args, options) {
+      if (stopped.has(fn)) return { kind: 'timeout', ms };
+      const outcome = limited(() => executeCall(mod, fn, args, options), ms);
+      if (outcome.kind === 'timeout') stopped.add(fn);
+      return outcome;
+    },
+  };
 }

@@ -112,6 +112,19 @@ function reproducing(grader: Grader, cases: { c: Case; ev: Evaluation }[]): stri
   return names ?? [];
 }
 
+/** Cases of fixed tests, per grader and test id: the same on every seed, so made once and reused by every grade. */
+const fixedCases = new WeakMap<Grader, Map<string, Case>>();
+
+/** The case of test `t`: made from its seed, or for a fixed test taken from (or put in) the cache. */
+function caseOf(grader: Grader, t: TestDef): Case {
+  if (t.seed !== null) return t.make(t.params, t.seed);
+  let byId = fixedCases.get(grader);
+  if (!byId) fixedCases.set(grader, (byId = new Map()));
+  let c = byId.get(t.id);
+  if (!c) byId.set(t.id, (c = t.make(t.params, 0)));
+  return c;
+}
+
 /** Options of `runTest`. */
 export interface RunTestOptions {
   /**
@@ -126,7 +139,7 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, opt
   const t0 = now();
   const base = { id: t.id, part: t.part, title: t.title, seed: t.seed };
   try {
-    const c0 = t.make(t.params, t.seed ?? 0);
+    const c0 = caseOf(grader, t);
     const ev0 = await runCase(host, c0);
     if (options.verdictOnly) {
       const worst = ev0.verdict?.worst ?? null;

@@ -1,16 +1,18 @@
 // Mutation testing of the graders (`npm run mutation`): StrykerJS mutates each exercise's reference solution and
-// runs tests/mutation/solutions.mutation.ts; a mutant survives when its grader still passes it on seeds 1–5.
+// runs tests/mutation/suite.ts on each mutant; a mutant survives when its grader still passes it on seeds 1–5.
+// tests/mutation/check.ts then reads the JSON report and fails on a survivor or a misleading diagnosis.
 // EXERCISE=03 npm run mutation   mutates one exercise's solution only (EXERCISE=02,05 a few).
 const only = process.env.EXERCISE?.split(',').map((e) => e.trim().padStart(2, '0'));
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  testRunner: 'vitest',
-  // The test reads the solutions from disk (learners' files are loaded the same way), so Vitest cannot relate them.
-  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  // Our own runner (tests/mutation/stryker-runner.mjs): one process grades many mutants, with the cases made once.
+  appendPlugins: ['./tests/mutation/stryker-runner.mjs'],
+  testRunner: 'graders',
   mutate: only ? only.map((id) => `exercises/${id}-*/solution.ts`) : ['exercises/*/solution.ts'],
   coverageAnalysis: 'perTest',
-  reporters: ['json', 'clear-text', 'progress'],
+  // CI logs are not a terminal: one line per progress update instead of a redrawn bar.
+  reporters: ['json', 'clear-text', process.stdout.isTTY ? 'progress' : 'progress-append-only'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
@@ -19,6 +21,7 @@ export default {
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   thresholds: { high: 100, low: 100, break: null },
-  // A mutant that loops forever is stopped this long after the normal run time (it counts as killed).
-  timeoutMS: 5_000,
+  // A call that loops forever is stopped by the suite's per-call limit (3 s, 5 s for exercise 09) and fails its test;
+  // Stryker's own limit (this long after the normal run time) only catches what that misses, and restarts the runner.
+  timeoutMS: 10_000,
 };

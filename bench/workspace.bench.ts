@@ -7,7 +7,10 @@
 // - Editor ready: navigation → editable Monaco editor, and → IntelliSense answering (the TypeScript worker has
 //   checked the file), with a cold and a warm HTTP cache; keystroke latency while the TypeScript worker starts; and
 //   the page's transfer size.
-// Set DIST_DIR to bench a build other than dist/.
+// A failing Run paints its verdict first; "complete feedback" is the time until its smallest failing cases and
+// diagnoses are drawn too and the result is saved.
+// Environment: DIST_DIR (a build other than dist/), WS_ONLY=07,08 (exercises), WS_ROUNDS, WS_FIRST_LOADS,
+// WS_SKIP_EDITOR=1, WS_SKIP_RUNS=1, WS_BREAKDOWN=1 (one row per code: the median time of each of the Run's marks).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +41,13 @@ function pct(xs: number[], p: number): number {
 const f0 = (x: number) => x.toFixed(0);
 
 interface Timed {
+  /** Click → the first frame painted after the verdict reached the DOM. */
   ms: number;
   domMs: number;
+  /** Click → the Run finished: a failing Run's smallest cases and diagnoses are on screen and the result is saved. */
+  completeMs: number;
+  /** The Run's performance marks, ms after the click. */
+  marks: Record<string, number>;
   verdict: string | null;
 }
 
@@ -64,7 +72,14 @@ async function clickRun(page: Page, id: string, code: string): Promise<Timed> {
           const ch = new MessageChannel();
           ch.port1.onmessage = () => {
             const painted = performance.now();
-            const finished = () => (Number(ws.dataset.runs ?? 0) > runs ? done({ ms: painted - t0!, domMs: dom - t0!, verdict: ws.dataset.verdict ?? null }) : setTimeout(finished, 5));
+            const finished = () => {
+              if (Number(ws.dataset.runs ?? 0) <= runs) return void setTimeout(finished, 5);
+              // Where the time went: the Run's own marks (page, frame and worker clocks share the epoch).
+              const marks: Record<string, number> = {};
+              for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('amm:') && m.startTime >= t0! && !(m.name in marks)) marks[m.name.slice(4)] = m.startTime - t0!;
+              performance.clearMarks();
+              done({ ms: painted - t0!, domMs: dom - t0!, completeMs: performance.now() - t0!, verdict: ws.dataset.verdict ?? null, marks });
+            };
             finished();
           };
           ch.port2.postMessage(0);
@@ -110,16 +125,28 @@ async function runRows(page: Page, url: string, slugs: string[]): Promise<BenchR
     firstAll.push(...firsts);
     const times = new Map<string, number[]>(codes.map((c) => [c.name, []]));
     const dom = new Map<string, number[]>(codes.map((c) => [c.name, []]));
+    const complete = new Map<string, number[]>(codes.map((c) => [c.name, []]));
+    const marksOf = new Map<string, Record<string, number>[]>(codes.map((c) => [c.name, []]));
     const verdicts = new Map<string, Set<string | null>>(codes.map((c) => [c.name, new Set()]));
     for (let k = 0; k < ROUNDS; k++) {
       for (const c of codes) {
         const r = await clickRun(page, id, edited(c.text));
         times.get(c.name)!.push(r.ms);
         dom.get(c.name)!.push(r.domMs);
+        complete.get(c.name)!.push(r.completeMs);
+        marksOf.get(c.name)!.push(r.marks);
         verdicts.get(c.name)!.add(r.verdict);
       }
     }
     const sol = times.get('solution')!;
+    if (process.env.WS_BREAKDOWN === '1') {
+      for (const c of codes) {
+        const all = marksOf.get(c.name)!;
+        const names = [...new Set(all.flatMap((m) => Object.keys(m)))].filter((n) => all.filter((m) => n in m).length * 2 >= all.length);
+        const med = names.map((n) => [n, median(all.filter((m) => n in m).map((m) => m[n]))] as const).sort((a, b) => a[1] - b[1]);
+        rows.push({ area: 'workspace', metric: `Run breakdown ${slug} ${c.name}`, value: `${f0(median(times.get(c.name)!))} ms painted`, note: med.map(([n, v]) => `${n} ${f0(v)}`).join(', ') });
+      }
+    }
     const wrongVerdicts = [...verdicts].filter(([n, v]) => (n === 'solution' ? [...v].some((x) => x !== 'pass') : v.has('pass'))).map(([n]) => n);
     rows.push({
       area: 'workspace',
@@ -137,6 +164,8 @@ async function runRows(page: Page, url: string, slugs: string[]): Promise<BenchR
       note:
         `target median ≤ ${TARGET.mistakeMs}, p90 ≤ ${TARGET.mistakeP90Ms}; median/p90 ms of ${ROUNDS} Runs: ` +
         mistakes.map((m) => `${m.name} ${mp(m.xs)}`).join(', ') +
+        `; complete feedback (smallest cases, diagnoses, saved) median/p90 ms: ` +
+        mistakes.map((m) => `${m.name} ${mp(complete.get(m.name)!)}`).join(', ') +
         (wrongVerdicts.length ? `; UNEXPECTED VERDICTS: ${wrongVerdicts.join(', ')}` : ''),
     });
   }

@@ -13,6 +13,7 @@ export const spec: Clause[] = [
   { id: 'classify.rule', text: "'sharp' when k = 1 or h ≤ 0.2, 'diffuse' when h ≥ 0.8, 'mixed' otherwise, h = H/ln k", tests: ['b.classify.kinds', 'b.classify.random'] },
   { id: 'classify.k-nonzero', text: 'k counts the nonzero weights of the row, however small', tests: ['b.classify.kinds', 'b.classify.near-thresholds'] },
   { id: 'classify.thresholds', text: 'rows just either side of 0.2 and 0.8', tests: ['b.classify.near-thresholds'] },
+  { id: 'classify.ungraded-band', text: 'no graded row has h within 1e-9 of 0.2 or 0.8 (random rows there become one-hot)', tests: ['b.classify.random', 'b.classify.near-thresholds'] },
   { id: 'inputs-unchanged', text: 'no function changes its argument', tests: ['b.entropy.example', 'b.score-entropy.fixed', 'b.classify.kinds'] },
   { id: 'no-state', text: 'each result depends only on the argument (same sizes, new numbers, in one run)', tests: ['b.entropy.random', 'b.score-entropy.random', 'b.classify.random'] },
 ];

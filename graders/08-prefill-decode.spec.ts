@@ -8,6 +8,7 @@ const COST = (phase: 'prefill' | 'decode', key: string) =>
 export const spec: Clause[] = [
   { id: 'shapes', text: 'decodeShapes: prefill scores (B, H, P, P), step query/scores/output, cached keys (B, H_kv, P + 1, d_h)', tests: ['a.shapes.gqa', 'a.shapes.random'] },
   { id: 'prefill.table', text: 'prefill row of the table: FLOPs 4BHT²d_hL, bytes read BLTd_h(H + 2H_kv)b, written BLTHd_hb', tests: [...COST('prefill', '7b'), ...COST('prefill', 'random')] },
+  { id: 'cost.minimal-traffic', text: 'the minimal-traffic kernel: Q, K, V read once, O written once, no T × T scores in slow memory (a lower bound, not FlashAttention\'s Θ(T²d_h²/M))', tests: ['b.prefill-cost.bytesRead.7b', 'b.prefill-cost.bytesWritten.7b', 'b.prefill-cost.bytesRead.random'] },
   { id: 'prefill.cache-written', text: 'prefill writes 2BLTH_kv d_h b more when the cache is written, not otherwise', tests: ['b.prefill-cost.bytesWritten.7b', 'b.prefill-cost.bytesWritten.gqa-no-cache'] },
   { id: 'decode.cache-on', text: 'decode step with a cache: FLOPs 4BHTd_hL, reads the whole cache, writes o, k, v', tests: [...COST('decode', '7b'), ...COST('decode', 'batch-32')] },
   { id: 'decode.cache-off', text: 'decode step without a cache: a prefill of T tokens that writes no cache', tests: COST('decode', '7b-no-cache') },

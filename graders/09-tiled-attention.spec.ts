@@ -17,6 +17,7 @@ export const spec: Clause[] = [
   { id: 'tiled.equals-naive', text: 'tiledAttention equals naive attention', tests: ['b.tiled.lesson', 'b.tiled.random'] },
   { id: 'tiled.block-sizes', text: 'any block sizes: 1, sizes that do not divide T, sizes larger than T', tests: ['b.tiled.ragged', 'b.tiled.blocks-of-one', 'b.tiled.single-token', 'b.tiled.random'] },
   { id: 'tiled.causal', text: 'causal = true: query i sees key j ≤ i (tiles above the diagonal hold only hidden keys)', tests: ['b.tiled.lesson-causal', 'b.tiled.blocks-of-one', 'b.tiled-causal.random'] },
+  { id: 'tiled.causal-default', text: 'causal may be left out and then is false', tests: ['b.tiled.causal-omitted'] },
   { id: 'tiled.tq-ne-tk', text: 'T_q ≠ T_k when not causal', tests: ['b.tiled.ragged', 'b.tiled.random'] },
   { id: 'tiled.growing-scores', text: 'scores that grow tile after tile (the running max must rise)', tests: ['b.tiled.growing-scores'] },
   { id: 'tiled.very-negative', text: 'every score near −1000', tests: ['b.tiled.very-negative-scores'] },

@@ -110,18 +110,19 @@ const MASKED = {
 // ---------------------------------------------------------------------------------------------------------------
 // Part (b): tiled attention against naive attention, and the memory check.
 
-function tiledCase(Q: number[][], K: number[][], V: number[][], bq: number, bk: number, causal: boolean, probe = false): Case {
-  const expected = attention2d(Q, K, V, { causal }).output;
+/** `causal` undefined: the call leaves the argument out, so the statement's default (false) applies. */
+function tiledCase(Q: number[][], K: number[][], V: number[][], bq: number, bk: number, causal: boolean | undefined, probe = false): Case {
+  const expected = attention2d(Q, K, V, { causal: causal ?? false }).output;
   const Tq = Q.length;
   const Tk = K.length;
   const limit = Math.ceil((Tq * Tk) / 2);
   return {
     fn: 'tiledAttention',
-    args: [Q, K, V, bq, bk, causal],
+    args: causal === undefined ? [Q, K, V, bq, bk] : [Q, K, V, bq, bk, causal],
     expected,
     check: { kind: 'tensor', name: 'output', dims: ['Tq', 'd_v'] },
     describe: describeParams({ Tq, Tk, d_k: Q[0].length, d_v: V[0].length, B_q: bq, B_k: bk }) + (causal ? ', causal' : ''),
-    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V', 'blockQ', 'blockK', 'causal'],
+    readOnly: ['Q', 'K', 'V'], argNames: ['Q', 'K', 'V', 'blockQ', 'blockK', ...(causal === undefined ? [] : ['causal'])],
     ...(probe
       ? {
           probeAlloc: true,
@@ -247,6 +248,7 @@ function tests(seed: number): TestDef[] {
   out.push(fixed({ id: 'b.tiled.very-negative-scores', part: 'b', title: 'tiled attention where every score is near −1000 (tiles of 2 × 2)', make: () => tiledCase(VERY_NEGATIVE.Q, VERY_NEGATIVE.K, VERY_NEGATIVE.V, 2, 2, false) }));
   out.push(fixed({ id: 'b.tiled.lesson-causal', part: 'b', title: "causal tiled attention on the lesson's example (tiles above the diagonal hold only hidden keys)", make: () => tiledCase(lesson.Q, lesson.K, lesson.V, 4, 4, true) }));
   out.push(fixed({ id: 'b.tiled.ragged', part: 'b', title: 'tiled attention for 3 queries over 10 keys with tiles of 2 × 4 (neither divides)', make: () => tiledCase(RAGGED.Q, RAGGED.K, RAGGED.V, 2, 4, false) }));
+  out.push(fixed({ id: 'b.tiled.causal-omitted', part: 'b', title: 'tiled attention called without the causal argument (it defaults to false): 3 queries over 10 keys, tiles of 2 × 4', make: () => tiledCase(RAGGED.Q, RAGGED.K, RAGGED.V, 2, 4, undefined) }));
   out.push(fixed({ id: 'b.tiled.growing-scores', part: 'b', title: 'tiled attention where every key tile has larger scores than the last (up to 1050)', make: () => tiledCase(GROWING.Q, GROWING.K, GROWING.V, 2, 2, false) }));
   out.push(fixed({ id: 'b.tiled.blocks-of-one', part: 'b', title: 'causal tiled attention with 1 × 1 tiles (every score is its own tile)', make: () => tiledCase(lesson.Q.slice(0, 6), lesson.K.slice(0, 6), lesson.V.slice(0, 6), 1, 1, true) }));
   out.push(fixed({ id: 'b.tiled.single-token', part: 'b', title: 'tiled attention for a single token (T = 1) with tiles of 4 × 4', make: () => tiledCase([[0.5, -1]], [[1.5, 0.25]], [[3, -2]], 4, 4, true) }));

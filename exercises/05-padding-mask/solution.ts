@@ -41,10 +41,8 @@ export function maskedAttention(Q: SequenceBatch, K: SequenceBatch, V: SequenceB
       const sum = e.reduce((a, x) => a + x, 0);
       const w = e.map((x) => x / sum);
       const o = new Array<number>(dV).fill(0);
-      for (let j = 0; j < T; j++) {
-        if (w[j] === 0) continue;
-        for (let c = 0; c < dV; c++) o[c] += w[j] * V[b][j][c];
-      }
+      // A pad key's weight is exactly 0 and its value finite, so it adds nothing.
+      for (let j = 0; j < T; j++) for (let c = 0; c < dV; c++) o[c] += w[j] * V[b][j][c];
       A.push(w);
       O.push(o);
     }

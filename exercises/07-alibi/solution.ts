@@ -17,9 +17,9 @@ export function alibiSlopes(H: number): number[] {
   let n = 1;
   while (n * 2 <= H) n *= 2; // the largest power of two ≤ H
   const slopes = powerOfTwoSlopes(n);
-  if (n === H) return slopes;
   const finer = powerOfTwoSlopes(2 * n);
-  for (let r = 0; slopes.length < H; r += 2) slopes.push(finer[r]); // the slopes of heads 0, 2, 4 … of 2n heads
+  // When H is not a power of two: the slopes of heads 0, 2, 4 … of 2n heads (none when n = H).
+  for (let r = 0; slopes.length < H; r += 2) slopes.push(finer[r]);
   return slopes;
 }
 
@@ -71,10 +71,8 @@ export function attentionWithAlibi(Q: number[][][], K: number[][][], V: number[]
       const sum = e.reduce((a, x) => a + x, 0);
       const w = e.map((x) => x / sum);
       const o = new Array<number>(dV).fill(0);
-      for (let j = 0; j < Tk; j++) {
-        if (w[j] === 0) continue;
-        for (let c = 0; c < dV; c++) o[c] += w[j] * V[h][j][c];
-      }
+      // A future key's weight is exactly 0 and its value finite, so it adds nothing.
+      for (let j = 0; j < Tk; j++) for (let c = 0; c < dV; c++) o[c] += w[j] * V[h][j][c];
       S.push(s);
       A.push(w);
       O.push(o);

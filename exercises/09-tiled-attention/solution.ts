@@ -53,16 +53,22 @@ export function tiledAttention(Q: Matrix, K: Matrix, V: Matrix, blockQ: number, 
   const dV = V[0].length;
   const scale = 1 / Math.sqrt(Q[0].length);
   const output: Matrix = [];
+  // Stryker disable next-line EqualityOperator: <= adds a query tile past the end with no rows, so no output (>= is killed)
   for (let i0 = 0; i0 < Tq; i0 += blockQ) {
     const i1 = Math.min(i0 + blockQ, Tq);
     let state: OnlineSoftmaxState = { m: [], l: [], o: [] };
+    // Stryker disable next-line EqualityOperator: <= adds a state row past the tile, which the update never reads (>= is killed)
     for (let i = i0; i < i1; i++) {
       state.m.push(-Infinity);
       state.l.push(0);
       state.o.push(new Array<number>(dV).fill(0));
     }
+    // Stryker disable next-line EqualityOperator: <= adds a key tile past the end with no keys, which changes nothing (>= is killed)
     for (let j0 = 0; j0 < Tk; j0 += blockK) {
-      if (causal && j0 > i1 - 1) break; // this key tile and all later ones are in every row's future
+      // This key tile and all later ones are in every row's future. Skipping them saves work only: a tile of hidden
+      // keys leaves the state unchanged, so the mutants that skip fewer tiles give the same output.
+      // Stryker disable next-line ConditionalExpression,ArithmeticOperator: skip fewer tiles (never or from i1 + 1) — same output, less saving
+      if (causal && j0 > i1 - 1) break;
       const j1 = Math.min(j0 + blockK, Tk);
       const scores: Matrix = []; // (i1 − i0) × (j1 − j0): the only score storage there is
       for (let i = i0; i < i1; i++) {
@@ -80,11 +86,8 @@ export function tiledAttention(Q: Matrix, K: Matrix, V: Matrix, blockQ: number, 
       }
       state = onlineSoftmaxUpdate(state, scores, V.slice(j0, j1));
     }
-    // Divide once, at the end.
-    for (let r = 0; r < i1 - i0; r++) {
-      const l = state.l[r];
-      output.push(state.o[r].map((x) => (l > 0 ? x / l : 0)));
-    }
+    // Divide once, at the end (ℓ > 0: every row sees key 0).
+    for (let r = 0; r < i1 - i0; r++) output.push(state.o[r].map((x) => x / state.l[r]));
   }
   return output;
 }

@@ -63,20 +63,25 @@ export function evaluate(c: Case, outcome: CallOutcome): Evaluation {
 }
 
 /** The first place where `after` differs from `before` (exact, NaN = NaN), as an index path, or null. */
-function firstChange(before: unknown, after: unknown, path: number[] = []): number[] | null {
+function firstChange(before: unknown, after: unknown): number[] | null {
+  const path: number[] = [];
+  return differs(before, after, path) ? path : null;
+}
+
+/** Whether `after` differs from `before`; `path` holds the indices down to the first difference (no copies on the way). */
+function differs(before: unknown, after: unknown, path: number[]): boolean {
   if (Array.isArray(before) && Array.isArray(after)) {
-    if (before.length !== after.length) return path;
+    if (before.length !== after.length) return true;
     for (let i = 0; i < before.length; i++) {
-      const d = firstChange(before[i], after[i], [...path, i]);
-      if (d) return d;
+      path.push(i);
+      if (differs(before[i], after[i], path)) return true;
+      path.pop();
     }
-    return null;
+    return false;
   }
-  if (typeof before === 'number' && typeof after === 'number') return Object.is(before, after) || before === after ? null : path;
-  if (before && after && typeof before === 'object' && typeof after === 'object') {
-    return JSON.stringify(before) === JSON.stringify(after) ? null : path;
-  }
-  return Object.is(before, after) ? null : path;
+  if (typeof before === 'number' && typeof after === 'number') return !(Object.is(before, after) || before === after);
+  if (before && after && typeof before === 'object' && typeof after === 'object') return JSON.stringify(before) !== JSON.stringify(after);
+  return !Object.is(before, after);
 }
 
 /**

@@ -103,7 +103,8 @@ export function executeCall(mod: LearnerModule, fn: string, args: unknown[], opt
       message: f === undefined ? `your file does not export a function named ${fn}` : `the export ${fn} is not a function`,
     };
   }
-  const callArgs = options.freshArgs ? args : (revive(clonePlain(args)) as unknown[]);
+  // `revive` copies every array and object on its way (and turns function tables into functions): one deep copy.
+  const callArgs = options.freshArgs ? args : (revive(args) as unknown[]);
   const after = (): { args?: unknown[] } => (options.reportArgs ? { args: toPlain(callArgs) as unknown[] } : {});
   try {
     if (options.probeAlloc) {

@@ -112,13 +112,45 @@ function reproducing(grader: Grader, cases: { c: Case; ev: Evaluation }[]): stri
   return names ?? [];
 }
 
+/** Cases of fixed tests, per grader and test id: the same on every seed, so made once and reused by every grade. */
+const fixedCases = new WeakMap<Grader, Map<string, Case>>();
+
+/** The case of test `t`: made from its seed, or for a fixed test taken from (or put in) the cache. */
+function caseOf(grader: Grader, t: TestDef): Case {
+  if (t.seed !== null) return t.make(t.params, t.seed);
+  let byId = fixedCases.get(grader);
+  if (!byId) fixedCases.set(grader, (byId = new Map()));
+  let c = byId.get(t.id);
+  if (!c) byId.set(t.id, (c = t.make(t.params, 0)));
+  return c;
+}
+
+/** Options of `runTest`. */
+export interface RunTestOptions {
+  /**
+   * The verdict from the test's own case only: no shrinking, no diagnosis, no inputs or call code. Its status is
+   * the full run's (a shrunk case still fails), so a runner can show it while the rest is worked out.
+   */
+  verdictOnly?: boolean;
+}
+
 /** Runs one test against the learner's code through `host`; never throws (grader bugs become status "error"). */
-export async function runTest(grader: Grader, t: TestDef, host: LearnerHost): Promise<TestResult> {
+export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, options: RunTestOptions = {}): Promise<TestResult> {
   const t0 = now();
   const base = { id: t.id, part: t.part, title: t.title, seed: t.seed };
   try {
-    const c0 = t.make(t.params, t.seed ?? 0);
+    const c0 = caseOf(grader, t);
     const ev0 = await runCase(host, c0);
+    if (options.verdictOnly) {
+      const worst = ev0.verdict?.worst ?? null;
+      return {
+        ...base, fn: c0.fn, status: ev0.status, message: ev0.status === 'pass' ? '' : ev0.message,
+        expected: excerpt(c0.expected), actual: ev0.returned ? excerpt(ev0.value) : null,
+        worst: worst && { index: worst.index, expected: excerpt(worst.expected), actual: excerpt(worst.actual), diff: worst.diff },
+        leaks: ev0.verdict?.leaks ?? [], diagnosis: null, shrunk: null, alloc: ev0.alloc, durationMs: now() - t0,
+        ...(ev0.line !== undefined ? { line: ev0.line } : {}),
+      };
+    }
     let final: Step = { params: t.params, c: c0, ev: ev0 };
     let shrunk: TestResult['shrunk'] = null;
     if (failing(ev0) && t.shrink && t.seed !== null) {

@@ -132,9 +132,18 @@ ${e.loadError ? `<p class="error">The file could not be loaded: ${esc(e.loadErro
 <details><summary>code</summary><pre><code>${esc(e.code ?? '')}</code></pre></details>${logs}`;
 }
 
-function integritySection(r: InstructorReport): string {
+/** Learners per page of report.html: a larger class gets its learner sections on pages of this many (learners/page-N.html). */
+export const LEARNERS_PER_PAGE = 250;
+
+/** The learner pages' file name of page p (0-based), relative to the report folder. */
+export const pageFile = (p: number): string => `learners/page-${String(p + 1).padStart(4, '0')}.html`;
+
+/** Where learner i's section is, as a link from report.html (`paged`: the class has learner pages). */
+const learnerHref = (i: number, paged: boolean) => (paged ? `${pageFile(Math.floor(i / LEARNERS_PER_PAGE))}#learner-${i}` : `#learner-${i}`);
+
+function integritySection(r: InstructorReport, paged: boolean): string {
   const index = new Map(r.learners.map((l, i) => [l.file, i]));
-  const who = (name: string, file: string) => (index.has(file) ? `<a href="#learner-${index.get(file)}">${esc(name)}</a>` : `${esc(name)} <span class="muted">(${esc(file)}, not graded)</span>`);
+  const who = (name: string, file: string) => (index.has(file) ? `<a href="${learnerHref(index.get(file)!, paged)}">${esc(name)}</a>` : `${esc(name)} <span class="muted">(${esc(file)}, not graded)</span>`);
   const rows = r.integrity
     .map((f) => `<tr class="finding"><td><code>${esc(f.kind)}</code></td><td>${f.learners.map((n, i) => who(n, f.files[i] ?? '')).join(', ')}</td><td>${esc(f.exercises.join(', '))}</td><td>${esc(f.sentence)}</td></tr>`)
     .join('\n');
@@ -143,57 +152,91 @@ function integritySection(r: InstructorReport): string {
 ${r.integrity.length ? `<table><tr><th>kind</th><th>learners</th><th>exercises</th><th>finding</th></tr>${rows}</table>` : '<p>No finding.</p>'}`;
 }
 
-function learnerSection(r: InstructorReport, l: LearnerReport, i: number): string {
+/** What a learner's section needs from the whole report: its exercises and the integrity findings by file. */
+export interface SectionContext {
+  exercises: ExerciseInfo[];
+  findingsByFile: Map<string, InstructorReport['integrity']>;
+  /** Link to the integrity table (from a learner page it is on report.html). */
+  integrityHref: string;
+}
+
+/** The context of learner sections for a report (head: everything but the learners is read). */
+export function sectionContext(r: Pick<InstructorReport, 'exercises' | 'integrity'>, paged: boolean): SectionContext {
+  const findingsByFile = new Map<string, InstructorReport['integrity']>();
+  for (const f of r.integrity) for (const file of new Set(f.files)) findingsByFile.get(file)?.push(f) ?? findingsByFile.set(file, [f]);
+  return { exercises: r.exercises, findingsByFile, integrityHref: paged ? '../report.html#integrity' : '#integrity' };
+}
+
+function learnerSection(c: SectionContext, l: LearnerReport, i: number): string {
   const issues = l.issues.length ? `<ul>${l.issues.map((x) => `<li class="${x.severity === 'error' ? 'error' : 'warn'}">${esc(x.message)}</li>`).join('')}</ul>` : '';
-  const mine = r.integrity.filter((f) => f.files.includes(l.file));
-  const findings = mine.length ? `<p><a href="#integrity">Integrity findings</a>:</p><ul>${mine.map((f) => `<li><code>${esc(f.kind)}</code> ${esc(f.sentence)}</li>`).join('')}</ul>` : '';
+  const mine = c.findingsByFile.get(l.file) ?? [];
+  const findings = mine.length ? `<p><a href="${c.integrityHref}">Integrity findings</a>:</p><ul>${mine.map((f) => `<li><code>${esc(f.kind)}</code> ${esc(f.sentence)}</li>`).join('')}</ul>` : '';
   return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — ${l.total.points}/${l.total.maxPoints} <span class="muted">(${esc(l.file)})</span></summary>
 <p class="muted">exported ${esc(l.exportedAt)}, course version ${esc(l.courseVersion)}</p>${issues}${findings}
-${r.exercises.map((ex) => exerciseBlock(ex, l.exercises.find((e) => e.exerciseId === ex.id))).join('\n')}
+${c.exercises.map((ex) => exerciseBlock(ex, l.exercises.find((e) => e.exerciseId === ex.id))).join('\n')}
 </details>`;
 }
 
-function learnersIndex(r: InstructorReport): string {
+function learnersIndex(r: InstructorReport, paged: boolean): string {
   const head = `<tr><th>learner</th>${r.exercises.map((e) => `<th>${esc(e.id)}</th>`).join('')}<th>total</th></tr>`;
   const rows = r.learners
-    .map((l, i) => `<tr><td><a href="#learner-${i}">${esc(l.learner)}</a></td>${r.exercises.map((ex) => {
+    .map((l, i) => `<tr><td><a href="${learnerHref(i, paged)}">${esc(l.learner)}</a></td>${r.exercises.map((ex) => {
       const e = l.exercises.find((x) => x.exerciseId === ex.id);
       return `<td class="num">${e?.submitted ? e.result.total.points : '—'}</td>`;
     }).join('')}<td class="num"><strong>${l.total.points}</strong> / ${l.total.maxPoints}</td></tr>`)
     .join('\n');
-  return `<h2 id="learners">Learners</h2><table>${head}${rows}</table>`;
+  const pages = paged ? `<p>${r.learners.length} learners: each learner's code, failing tests and answers are on pages of ${LEARNERS_PER_PAGE} (${Array.from({ length: Math.ceil(r.learners.length / LEARNERS_PER_PAGE) }, (_, p) => `<a href="${pageFile(p)}">${p * LEARNERS_PER_PAGE + 1}–${Math.min(r.learners.length, (p + 1) * LEARNERS_PER_PAGE)}</a>`).join(' · ')}).</p>` : '';
+  return `<h2 id="learners">Learners</h2>${pages}<table>${head}${rows}</table>`;
 }
 
 /** One learner's section; a failure rendering it becomes an error in its place, never a missing report. */
-function safeLearnerSection(r: InstructorReport, l: LearnerReport, i: number, fault?: (l: LearnerReport) => void): string {
+export function safeLearnerSection(c: SectionContext, l: LearnerReport, i: number, fault?: (l: LearnerReport) => void): string {
   try {
     fault?.(l);
-    return learnerSection(r, l, i);
+    return learnerSection(c, l, i);
   } catch (e) {
     return `<details class="learner" id="learner-${i}"><summary><strong>${esc(l.learner)}</strong> — <span class="error">this learner's section could not be rendered</span></summary><p class="error">${esc(e instanceof Error ? e.message : String(e))}</p></details>`;
   }
 }
 
-/** The whole report.html text (`fault`: test seam, called before each learner's section). */
-export function reportHtml(r: InstructorReport, fault?: (l: LearnerReport) => void): string {
-  const p = r.provenance;
-  return `<!doctype html>
+const page = (title: string, body: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(p.course.name)} — grading report</title><style>${CSS}</style></head>
+<title>${title}</title><style>${CSS}</style></head>
 <body>
-<h1>${esc(p.course.name)} — grading report</h1>
+${body}
+</body></html>
+`;
+
+/**
+ * report.html. `r.learners` may be slim rows (report/slim.ts): only the index reads them. `sections` is the
+ * learners' sections in order (a small class), or null when they are on learner pages (learnerPageHtml).
+ */
+export function reportPageHtml(r: InstructorReport, sections: string | null): string {
+  const p = r.provenance;
+  const paged = sections === null;
+  return page(`${esc(p.course.name)} — grading report`, `<h1>${esc(p.course.name)} — grading report</h1>
 <p class="muted">Course ${esc(p.course.version)} · grader ${esc(p.graderVersion)} · engine ${esc(p.engineVersion ?? 'unknown')} ·
 seed ${p.seed.secret ? 'secret (instructor)' : esc(p.seed.value)} · generated ${esc(p.generatedAt)} · sandbox ${esc(p.sandbox.engine)}, ${p.sandbox.callTimeoutMs} ms per call, ${p.sandbox.memoryMb} MB.
 Every submission was re-graded from its code; the browser's own results were not used.</p>
 <nav><a href="#overview">Overview</a> · <a href="#integrity">Integrity findings</a> · <a href="#learners">Learners</a>${r.files.some((f) => f.issues.length) ? ' · <a href="#files">Files with problems</a>' : ''}</nav>
 ${overviewSection(r)}
-${integritySection(r)}
+${integritySection(r, paged)}
 ${filesSection(r)}
 ${lmsSection(r)}
-${learnersIndex(r)}
-${r.learners.map((l, i) => safeLearnerSection(r, l, i, fault)).join('\n')}
-</body></html>
-`;
+${learnersIndex(r, paged)}
+${sections ?? ''}`);
+}
+
+/** Learner page p (0-based) of `pages`, holding the given sections (learners p·LEARNERS_PER_PAGE onwards). */
+export function learnerPageHtml(head: Pick<InstructorReport, 'provenance'>, p: number, pages: number, learners: number, sections: string): string {
+  const from = p * LEARNERS_PER_PAGE;
+  const nav = [
+    '<a href="../report.html">report</a>',
+    p > 0 ? `<a href="${pageFile(p - 1).slice('learners/'.length)}">previous page</a>` : '',
+    p + 1 < pages ? `<a href="${pageFile(p + 1).slice('learners/'.length)}">next page</a>` : '',
+  ].filter(Boolean).join(' · ');
+  const title = `${esc(head.provenance.course.name)} — learners ${from + 1}–${Math.min(learners, from + LEARNERS_PER_PAGE)} of ${learners}`;
+  return page(title, `<h1>${title}</h1>\n<nav>${nav}</nav>\n${sections}\n<nav>${nav}</nav>`);
 }

@@ -19,7 +19,9 @@ function lockDown(): void {
   };
   strip((g.ArrayBuffer as { prototype?: unknown } | undefined)?.prototype, ['resize', 'transfer', 'transferToFixedLength']);
   strip((g.SharedArrayBuffer as { prototype?: unknown } | undefined)?.prototype, ['grow']);
-  for (const n of ['WebAssembly', 'SharedArrayBuffer', 'Atomics']) delete g[n];
+  // FinalizationRegistry callbacks run when the engine collects garbage, which can be during a later learner's
+  // turn in a reused engine (isolate.ts, quickjs.ts): one learner's code must never run on another's time.
+  for (const n of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry']) delete g[n];
 }
 lockDown();
 

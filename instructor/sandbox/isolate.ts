@@ -19,33 +19,69 @@ export function loadIsolatedVm(): { ivm: Ivm } | { error: string } {
   }
 }
 
+/** Submissions one isolate serves before it is replaced (bounds whatever an isolate's heap keeps between them). */
+export const SUBMISSIONS_PER_ISOLATE = 40;
+/** Share of the memory limit an isolate's heap may still hold after a submission for the isolate to be reused. */
+const REUSE_HEAP_SHARE = 0.5;
+
 /**
- * Sandboxes for one submission: each one a fresh context (own globals and built-ins) in an isolate shared by that
- * submission only; `close` disposes the isolate before the next learner's. An isolate that failed (memory limit)
- * is replaced, and so is one asked for `afterFailure`. Throws when isolated-vm cannot be used in this process.
+ * Sandboxes, each a fresh context (own globals and built-ins) of an isolate. An isolate is reused for the next
+ * submission only when nothing of the last one was cut short (no timeout, memory or engine stop, no restart), its
+ * heap holds less than REUSE_HEAP_SHARE of the limit, and it has served fewer than SUBMISSIONS_PER_ISOLATE:
+ * a spent engine is never reused, and a learner's contexts are released (unreachable) before the next learner's
+ * code runs. Reuse keeps the guest's compiled code warm across learners. `close` ends a submission. Throws when
+ * isolated-vm cannot be used in this process.
  */
-export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LIMITS): SandboxFactory {
+export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LIMITS): SandboxFactory & { readonly isolatesCreated: number } {
   if (!process.execArgv.includes('--no-node-snapshot')) throw new Error('isolated-vm needs this process to run with --no-node-snapshot');
   const loaded = loadIsolatedVm();
   if ('error' in loaded) throw new Error(`isolated-vm could not be loaded: ${loaded.error}`);
   const { ivm } = loaded;
+  const limitMb = Math.max(8, limits.memoryBytes >> 20);
   let isolate: IvmModule.Isolate | null = null;
   let script: IvmModule.Script | null = null;
-  const close = () => {
+  let served = 0;
+  let created = 0;
+  /** Sandboxes of the current submission (to see whether any was cut short). */
+  let opened: IsolateSandbox[] = [];
+  const dispose = () => {
     if (isolate && !isolate.isDisposed) isolate.dispose();
     isolate = script = null;
   };
+  const reusable = (): boolean => {
+    if (!isolate || isolate.isDisposed || served >= SUBMISSIONS_PER_ISOLATE) return false;
+    if (opened.some((b) => b.interrupted || b.broken)) return false;
+    const h = isolate.getHeapStatisticsSync();
+    return h.used_heap_size + h.externally_allocated_size < REUSE_HEAP_SHARE * limitMb * 1048576;
+  };
   return {
     kind: 'isolate',
+    /** Isolates made so far (each reuse saves one). */
+    get isolatesCreated() {
+      return created;
+    },
     async open(afterFailure) {
       if (afterFailure || !isolate || isolate.isDisposed) {
-        close();
-        isolate = new ivm.Isolate({ memoryLimit: Math.max(8, limits.memoryBytes >> 20) });
+        dispose();
+        isolate = new ivm.Isolate({ memoryLimit: limitMb });
+        created++;
         script = isolate.compileScriptSync(guest, { filename: 'guest.js' });
+        served = 0;
       }
-      return new IsolateSandbox(isolate, script!, limits);
+      try {
+        const box = new IsolateSandbox(isolate, script!, limits);
+        opened.push(box);
+        return box;
+      } catch (e) {
+        dispose(); // an isolate that cannot even set up a context serves no one
+        throw e;
+      }
     },
-    close,
+    close() {
+      served++;
+      if (!reusable()) dispose();
+      opened = [];
+    },
   };
 }
 

@@ -45,7 +45,10 @@ export type Invoked = { text: string } | { stop: 'timeout' | 'memory' | 'engine'
 export interface SandboxFactory {
   kind: SandboxKind;
   open(afterFailure: boolean): Promise<Sandbox>;
-  /** Ends the current submission: nothing of its engine is used for the next one. */
+  /**
+   * Ends the current submission. Its sandboxes are disposed by then; the engine serves the next submission only
+   * if nothing of this one was cut short and it is within its memory and reuse bounds (each engine says which).
+   */
   close(): void;
 }
 

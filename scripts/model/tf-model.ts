@@ -31,16 +31,16 @@ function causalBias(T: number): tf.Tensor2D {
 }
 
 /**
- * Logits (B, T, V) for int32 tokens (B, T). Embedding is one-hot × matrix because the wasm backend has no
- * UnsortedSegmentSum kernel for gather's gradient.
+ * Logits (B, T, V) for int32 tokens (B, T) placed at positions offset … offset + T − 1. Embedding is one-hot ×
+ * matrix because the wasm backend has no UnsortedSegmentSum kernel for gather's gradient.
  */
-export function tfForward(cfg: TfModelConfig, p: TfParams, tokens: tf.Tensor2D): tf.Tensor3D {
+export function tfForward(cfg: TfModelConfig, p: TfParams, tokens: tf.Tensor2D, offset = 0): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T] = tokens.shape;
     const { dModel: d, heads: H, vocabSize: V } = cfg;
     const dh = d / H;
     const oneHot = tf.oneHot(tokens.reshape([B * T]), V).toFloat(); // (B·T, V)
-    let x = tf.matMul(oneHot, p.embed).reshape([B, T, d]).add(p.pos.slice([0, 0], [T, d])); // (B, T, d_model)
+    let x = tf.matMul(oneHot, p.embed).reshape([B, T, d]).add(p.pos.slice([offset, 0], [T, d])); // (B, T, d_model)
     const bias = causalBias(T);
     for (let l = 0; l < cfg.layers; l++) {
       const x2 = x.reshape([B * T, d]); // (B·T, d_model)

@@ -1,23 +1,24 @@
 // npm run model:train — trains the course's attention-only transformer on the in-context copy task with
 // TensorFlow.js (wasm backend) and writes src/model/weights/copy-model.json.
 //
-// Two phases, each with a fixed seed (same data, same initial weights every run):
-//   1. T = 32, an 8-token segment repeated at a random later offset, batch 64, next-token loss at every
-//      position: the copying circuit forms (short sequences make the copy signal dense). The shipped file
-//      is this phase alone (the default).
-//   2. Optional (--steps2 N > 0): T = 64, segments of 8–16 tokens, batch 32, from phase 1's weights with
-//      positions 32–63 added, loss only where the next token is a predictable copy (elsewhere the letters
-//      are random and the gradient is noise). Measured: 100 steps cut copy accuracy at T = 64 to 0.18
-//      (the new positions and a fresh Adam state disturb the circuit), so it does not ship.
-// Options: --steps1 N, --steps2 N, --seg1 MIN,MAX (phase-1 segment lengths), --out PATH,
-// --phase1-out PATH (also save phase 1's weights), --checkpoint PATH (write phase 2's weights there every
-// 100 steps), --from PATH (skip phase 1 and continue from a saved phase-1 file; same result as one run).
+// The defaults are the shipped recipe: d_model 32, 2 heads, T = 32, an 8-letter segment repeated at a random
+// later offset, batch 64, 2,500 Adam steps at lr 3e-3, learned positions drawn from N(0, 1), next-token loss at
+// every position, fixed seed (same data and initial weights every run).
+// Options: --steps N, --batch N, --lr X, --dmodel N, --heads N, --seqlen T, --seg MIN,MAX,
+// --pos normal|sin (initial learned positions: N(0, 1) or the sinusoids of Vaswani et al.), --short N (the
+// first N steps at T = 32), --windows yes (those short sequences at random windows of the T positions),
+// --loss all|copy (copy: only where the next letter is a predictable copy), --from PATH (continue from a file
+// this script wrote; its phases stay in the manifest), --probe N (every N steps, a multiple of 100, the
+// engine measures copy accuracy and every head's previous-token, duplicate-token and induction scores on 40
+// held-out sequences, to watch the circuit form), --out PATH.
+// README "The trained model" records the T = 64 recipe tried for a previous-token + induction circuit.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createRng, type Rng } from '../../src/engine';
-import { copyPositions, copySequence, TRAIN_TASK, VOCAB, type CopyTaskSpec } from '../../src/model/data';
-import { loadWeights, tensorNames, type ModelManifest, type TrainingPhase, type WeightFile } from '../../src/model/weights';
+import { createRng, type Rng, type Tensor } from '../../src/engine';
+import { copyBatch, copyPositions, copySequence, HELD_OUT_SEED, TRAIN_TASK, VOCAB, type CopyTaskSpec } from '../../src/model/data';
+import { evaluate } from '../../src/model/analysis';
+import { loadWeights, tensorNames, type ModelManifest, type ModelWeights, type TrainingPhase, type WeightFile } from '../../src/model/weights';
 import { tfForward, useWasm, type TfModelConfig, type TfParams } from './tf-model';
 
 const args = process.argv.slice(2);
@@ -27,15 +28,28 @@ const arg = (name: string, fallback: string) => {
 };
 
 const SEED = 1206;
-const LR = 3e-3;
+const LR = Number(arg('lr', '3e-3'));
 const LAYERS = 2;
-const HEADS = 2;
-const D_MODEL = 32;
-const [seg1Min, seg1Max] = arg('seg1', '8,8').split(',').map(Number);
-const PHASES: TrainingPhase[] = [
-  { task: { seqLen: 32, minSegment: seg1Min, maxSegment: seg1Max, vocabSize: VOCAB.length }, steps: Number(arg('steps1', '2500')), batchSize: 64, seed: SEED, loss: 'all' },
-  { task: TRAIN_TASK, steps: Number(arg('steps2', '0')), batchSize: 32, seed: SEED + 1, loss: 'copy' },
-];
+const HEADS = Number(arg('heads', '2'));
+const D_MODEL = Number(arg('dmodel', '32'));
+const POS_INIT = arg('pos', 'normal') as 'normal' | 'sin';
+const PROBE_EVERY = Number(arg('probe', '0'));
+const SEQ_LEN = Number(arg('seqlen', '32'));
+const [segMin, segMax] = arg('seg', '8,8').split(',').map(Number);
+/** Continue from a weight file written by this script (its phases are kept in the new manifest). */
+const FROM = arg('from', '');
+const prior: ModelManifest | null = FROM ? (JSON.parse(readFileSync(resolve(FROM), 'utf8')) as WeightFile).manifest : null;
+/** Steps at T = 32 before T = 64 (same optimizer): with uniform early attention a short context forms the circuit sooner. */
+const SHORT_STEPS = Number(arg('short', '0'));
+const SHORT_WINDOWS = arg('windows', 'no') === 'yes';
+const PHASE: TrainingPhase = {
+  task: { ...TRAIN_TASK, seqLen: SEQ_LEN, minSegment: segMin, maxSegment: segMax },
+  steps: Number(arg('steps', '2500')),
+  batchSize: Number(arg('batch', '64')),
+  // A continuation draws other sequences than the run it continues.
+  seed: SEED + (prior?.phases.length ?? 0),
+  loss: arg('loss', 'all') as 'all' | 'copy',
+};
 const OUT = resolve(arg('out', 'src/model/weights/copy-model.json'));
 
 const configFor = (task: CopyTaskSpec): TfModelConfig => ({ layers: LAYERS, heads: HEADS, dModel: D_MODEL, maxSeqLen: task.seqLen, vocabSize: VOCAB.length });
@@ -48,23 +62,111 @@ function shapeOf(cfg: TfModelConfig, name: string): number[] {
   return [d, d];
 }
 
-/** N(0, 1) for embeddings, N(0, 1/d_in) for projections, drawn from the course's seeded generator. */
+/**
+ * Initial values: N(0, 1) for token embeddings, N(0, 1/d_in) for projections, and for positions either N(0, 1)
+ * or the sinusoids of Vaswani et al. (2017), in which P[t − 1] is a fixed rotation of P[t] — a previous-token
+ * head then only has to learn that rotation. All drawn from the course's seeded generator.
+ */
 function draw(rng: Rng, name: string, shape: number[]): Float32Array {
+  if (name === 'pos' && POS_INIT === 'sin') {
+    const [T, d] = shape;
+    const out = new Float32Array(T * d);
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < d; c += 2) {
+        const angle = t / 10000 ** (c / d);
+        out[t * d + c] = Math.sin(angle);
+        out[t * d + c + 1] = Math.cos(angle);
+      }
+    }
+    return out;
+  }
   const std = name === 'embed' || name === 'pos' ? 1 : 1 / Math.sqrt(shape[0]);
   return Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal() * std);
 }
 
-/** Runs one phase's Adam steps; returns the mean losses of its last 50 steps. */
-function train(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase, rng: Rng, label: string, checkpoint?: (done: TrainingPhase) => void) {
+/** The current parameters as a weight file (float32, base64) with its manifest. */
+function weightFile(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase): WeightFile {
+  const tensors: ModelManifest['tensors'] = [];
+  const flat = new Float32Array(tensorNames(cfg.layers).reduce((n, name) => n + params[name].size, 0));
+  let offset = 0;
+  for (const name of tensorNames(cfg.layers)) {
+    tensors.push({ name, shape: shapeOf(cfg, name), offset });
+    const data = params[name].dataSync() as Float32Array;
+    flat.set(data, offset);
+    offset += data.length;
+  }
+  const manifest: ModelManifest = {
+    architecture: 'decoder-only, attention-only transformer (no MLP, no LayerNorm, no biases): x = E[token] + P[position]; per layer x += MHA(x), causal; logits = x W_U',
+    layers: cfg.layers,
+    heads: cfg.heads,
+    dModel: cfg.dModel,
+    dHead: cfg.dModel / cfg.heads,
+    maxSeqLen: cfg.maxSeqLen,
+    vocab: [...VOCAB],
+    positions: 'learned',
+    positionInit: POS_INIT === 'sin' ? 'sinusoidal' : 'normal',
+    task: phase.task,
+    trainingSeed: SEED,
+    steps: (prior?.steps ?? 0) + phase.steps,
+    learningRate: LR,
+    finalLoss: phase.finalLoss ?? NaN,
+    finalCopyLoss: phase.finalCopyLoss ?? NaN,
+    trainSeconds: Number(((prior?.trainSeconds ?? 0) + (phase.seconds ?? NaN)).toFixed(1)),
+    trainCpuSeconds: Number(((prior?.trainCpuSeconds ?? 0) + (phase.cpuSeconds ?? NaN)).toFixed(1)),
+    // The first SHORT_STEPS steps drew sequences of 32 letters; a run --from a file keeps that file's phases first.
+    phases: [
+      ...(prior?.phases ?? []),
+      ...(SHORT_STEPS > 0
+        ? [{ ...phase, task: { ...phase.task, seqLen: 32 }, steps: SHORT_STEPS, finalLoss: undefined, finalCopyLoss: undefined, seconds: undefined, cpuSeconds: undefined }, { ...phase, steps: phase.steps - SHORT_STEPS }]
+        : [phase]),
+    ],
+    trainer: `@tensorflow/tfjs ${tf.version.tfjs}, wasm backend, Adam lr ${LR}, scripts/model/train.ts`,
+    params: flat.length,
+    tensors,
+  };
+  // Little-endian on every platform we run on (x86, arm64); the loader reads with DataView(…, true).
+  return { format: 'amm-model/1', manifest, data: Buffer.from(flat.buffer).toString('base64') };
+}
+
+/** Copy accuracy and the best previous-token and induction head, by the engine, on a few held-out sequences. */
+function probe(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase): string {
+  const model = loadWeights(weightFile(cfg, params, phase));
+  const e = evaluate(model, copyBatch(HELD_OUT_SEED + 99, 40, phase.task));
+  const fmt = (g: number[][]) => g.map((row) => row.map((x) => x.toFixed(2)).join(' ')).join(' | ');
+  return `copy acc ${e.copyAccuracy.toFixed(3)}  prev [${fmt(e.scores.previousToken)}]  dup [${fmt(e.scores.duplicate)}]  ind [${fmt(e.scores.induction)}]`;
+}
+
+function tensorOf(m: ModelWeights, name: string): Tensor {
+  if (name === 'embed' || name === 'pos' || name === 'unembed') return m[name];
+  const [, l, w] = name.split('.');
+  return m.layers[Number(l)][w as keyof ModelWeights['layers'][number]];
+}
+
+async function main(): Promise<void> {
+  await useWasm();
+  const cfg = configFor(PHASE.task);
+  const rng = createRng(PHASE.seed);
+  const params: TfParams = {};
+  const saved = FROM ? loadWeights(JSON.parse(readFileSync(resolve(FROM), 'utf8'))) : null;
+  for (const name of tensorNames(LAYERS)) {
+    const shape = shapeOf(cfg, name);
+    const t = saved ? tensorOf(saved, name) : null;
+    params[name] = tf.variable(tf.tensor(t ? Float32Array.from(t.data) : draw(rng, name, shape), shape), true, name);
+  }
   const optimizer = tf.train.adam(LR);
-  const T = phase.task.seqLen;
-  const B = phase.batchSize;
+  const B = PHASE.batchSize;
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const losses: number[] = [];
   const copyLosses: number[] = [];
   const recent = (a: number[]) => a.slice(-50).reduce((x, y) => x + y, 0) / Math.min(50, a.length);
-  for (let step = 1; step <= phase.steps; step++) {
-    const seqs = Array.from({ length: B }, () => copySequence(rng, phase.task));
+  for (let step = 1; step <= PHASE.steps; step++) {
+    const short = step <= SHORT_STEPS;
+    const task = short ? { ...PHASE.task, seqLen: 32 } : PHASE.task;
+    const T = task.seqLen;
+    // A short sequence sits at a random window of the 64 positions, so every position trains.
+    const offset = short && SHORT_WINDOWS ? rng.int(0, PHASE.task.seqLen - T + 1) : 0;
+    const seqs = Array.from({ length: B }, () => copySequence(rng, task));
     const tokens = tf.tensor2d(seqs.flatMap((s) => s.tokens), [B, T], 'int32');
     // Targets: the next token; position T−1 has none (weight 0). Copy weights mark the predictable copies.
     const targetIds = seqs.flatMap((s) => s.tokens.map((_, i) => s.tokens[i + 1] ?? 0));
@@ -79,114 +181,34 @@ function train(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase, rng: 
     const copyWeights = tf.tensor1d(cw);
     let copyLoss = 0;
     const loss = optimizer.minimize(() => {
-      const logits = tfForward(cfg, params, tokens).reshape([B * T, cfg.vocabSize]); // (B·T, V)
+      const logits = tfForward(cfg, params, tokens, offset).reshape([B * T, cfg.vocabSize]); // (B·T, V)
       const nll = tf.losses.softmaxCrossEntropy(targets, logits, undefined, undefined, tf.Reduction.NONE) as tf.Tensor1D;
       copyLoss = tf.tidy(() => nll.mul(copyWeights).sum().div(copyWeights.sum()).dataSync()[0]);
-      const on = phase.loss === 'copy' ? copyWeights : weights;
+      const on = PHASE.loss === 'copy' ? copyWeights : weights;
       return nll.mul(on).sum().div(on.sum()) as tf.Scalar;
     }, true)!;
     losses.push(loss.dataSync()[0]);
     copyLosses.push(copyLoss);
     tf.dispose([loss, tokens, targets, weights, copyWeights]);
-    if (step % 100 === 0 || step === phase.steps) {
+    if (step % 100 === 0 || step === PHASE.steps) {
       const secs = (performance.now() - started) / 1000;
-      console.log(`${label} step ${step}  loss ${recent(losses).toFixed(4)}  copy loss ${recent(copyLosses).toFixed(4)}  ${secs.toFixed(1)} s`);
-      // Without a learning-rate schedule, the weights after k steps equal a run with k steps in total.
-      checkpoint?.({ ...phase, steps: step, finalLoss: Number(recent(losses).toFixed(5)), finalCopyLoss: Number(recent(copyLosses).toFixed(5)), seconds: Number(secs.toFixed(1)) });
+      const line = `step ${step}  loss ${recent(losses).toFixed(4)}  copy loss ${recent(copyLosses).toFixed(4)}  ${secs.toFixed(1)} s`;
+      console.log(PROBE_EVERY > 0 && (step % PROBE_EVERY === 0 || step === PHASE.steps) ? `${line}  ${probe(cfg, params, PHASE)}` : line);
     }
   }
   optimizer.dispose();
-  return {
+  const cpu = process.cpuUsage(cpu0);
+  const done: TrainingPhase = {
+    ...PHASE,
     finalLoss: Number(recent(losses).toFixed(5)),
     finalCopyLoss: Number(recent(copyLosses).toFixed(5)),
+    // Wall time of the whole loop, probes included.
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(1)),
   };
-}
-
-function save(path: string, cfg: TfModelConfig, params: TfParams, phases: TrainingPhase[]): ModelManifest {
-  const tensors: ModelManifest['tensors'] = [];
-  const flat = new Float32Array(tensorNames(cfg.layers).reduce((n, name) => n + params[name].size, 0));
-  let offset = 0;
-  for (const name of tensorNames(cfg.layers)) {
-    tensors.push({ name, shape: shapeOf(cfg, name), offset });
-    const data = params[name].dataSync() as Float32Array;
-    flat.set(data, offset);
-    offset += data.length;
-  }
-  const last = phases[phases.length - 1];
-  const manifest: ModelManifest = {
-    architecture: 'decoder-only, attention-only transformer (no MLP, no LayerNorm, no biases): x = E[token] + P[position]; per layer x += MHA(x), causal; logits = x W_U',
-    layers: cfg.layers,
-    heads: cfg.heads,
-    dModel: cfg.dModel,
-    dHead: cfg.dModel / cfg.heads,
-    maxSeqLen: cfg.maxSeqLen,
-    vocab: [...VOCAB],
-    positions: 'learned',
-    task: last.task,
-    trainingSeed: SEED,
-    steps: phases.reduce((n, p) => n + p.steps, 0),
-    learningRate: LR,
-    finalLoss: last.finalLoss ?? NaN,
-    finalCopyLoss: last.finalCopyLoss ?? NaN,
-    trainSeconds: Number(phases.reduce((n, p) => n + (p.seconds ?? 0), 0).toFixed(1)),
-    phases,
-    trainer: `@tensorflow/tfjs ${tf.version.tfjs}, wasm backend, Adam lr ${LR}, scripts/model/train.ts`,
-    params: flat.length,
-    tensors,
-  };
-  // Little-endian on every platform we run on (x86, arm64); the loader reads with DataView(…, true).
-  const file: WeightFile = { format: 'amm-model/1', manifest, data: Buffer.from(flat.buffer).toString('base64') };
-  writeFileSync(path, JSON.stringify(file, null, 1) + '\n');
-  console.log(`wrote ${path}: ${flat.length} parameters, final loss ${manifest.finalLoss}, copy loss ${manifest.finalCopyLoss}`);
-  return manifest;
-}
-
-async function main(): Promise<void> {
-  await useWasm();
-  const [p1, p2] = PHASES;
-  const cfg1 = configFor(p1.task);
-  const params: TfParams = {};
-  let done1: TrainingPhase;
-  const from = arg('from', '');
-  if (from) {
-    const saved = loadWeights(JSON.parse(readFileSync(resolve(from), 'utf8')));
-    // Files written before phases were recorded carry the same facts at the top level.
-    const legacy = saved.manifest as Partial<ModelManifest> & { batchSize?: number };
-    const sp: TrainingPhase | undefined = saved.manifest.phases?.[0] ?? (legacy.batchSize ? {
-      task: legacy.task!, steps: legacy.steps!, batchSize: legacy.batchSize, seed: legacy.trainingSeed!,
-      loss: 'all', finalLoss: legacy.finalLoss, finalCopyLoss: legacy.finalCopyLoss, seconds: legacy.trainSeconds,
-    } : undefined);
-    if (!sp || JSON.stringify(sp.task) !== JSON.stringify(p1.task) || sp.seed !== p1.seed) throw new Error(`${from} is not a phase-1 file of this recipe`);
-    done1 = sp;
-    const byName: Record<string, { shape: number[]; data: Float64Array }> = { embed: saved.embed, pos: saved.pos, unembed: saved.unembed };
-    saved.layers.forEach((l, i) => Object.entries(l).forEach(([k, t]) => (byName[`layers.${i}.${k}`] = t)));
-    for (const name of tensorNames(LAYERS)) params[name] = tf.variable(tf.tensor(Float32Array.from(byName[name].data), byName[name].shape), true, name);
-  } else {
-    const rng = createRng(p1.seed);
-    for (const name of tensorNames(LAYERS)) {
-      const shape = shapeOf(cfg1, name);
-      params[name] = tf.variable(tf.tensor(draw(rng, name, shape), shape), true, name);
-    }
-    done1 = { ...p1, ...train(cfg1, params, p1, rng, 'phase 1') };
-    const p1out = arg('phase1-out', '');
-    if (p1out) save(resolve(p1out), cfg1, params, [done1]);
-  }
-  if (p2.steps === 0) {
-    save(OUT, cfg1, params, [done1]);
-    return;
-  }
-  // Phase 2: positions T1..T2−1 are new rows, drawn from phase 2's generator before its data.
-  const cfg2 = configFor(p2.task);
-  const rng2 = createRng(p2.seed);
-  const extra = [p2.task.seqLen - p1.task.seqLen, D_MODEL];
-  const pos = tf.concat([params.pos, tf.tensor(draw(rng2, 'pos', extra), extra)], 0);
-  params.pos.dispose();
-  params.pos = tf.variable(pos, true, 'pos');
-  pos.dispose();
-  const every = arg('checkpoint', '');
-  const done2 = { ...p2, ...train(cfg2, params, p2, rng2, 'phase 2', every ? (d) => save(resolve(every), cfg2, params, [done1, d]) : undefined) };
-  save(OUT, cfg2, params, [done1, done2]);
+  const file = weightFile(cfg, params, done);
+  writeFileSync(OUT, JSON.stringify(file, null, 1) + '\n');
+  console.log(`wrote ${OUT}: ${file.manifest.params} parameters, final loss ${done.finalLoss}, copy loss ${done.finalCopyLoss}, ${done.seconds} s`);
 }
 
 void main();

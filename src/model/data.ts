@@ -15,7 +15,7 @@ export interface CopyTaskSpec {
 }
 
 /** The task the shipped model was trained on. */
-export const TRAIN_TASK: CopyTaskSpec = { seqLen: 64, minSegment: 8, maxSegment: 16, vocabSize: VOCAB.length };
+export const TRAIN_TASK: CopyTaskSpec = { seqLen: 32, minSegment: 8, maxSegment: 16, vocabSize: VOCAB.length };
 
 /** One sequence: random tokens in which tokens[src .. src+len) reappear at tokens[dst .. dst+len). */
 export interface CopySequence {

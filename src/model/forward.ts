@@ -1,6 +1,7 @@
 // The course model's forward pass in float64 on the reference engine: embeddings, causal multi-head attention
 // layers with residual connections, unembedding. Full-sequence and token-by-token (KV cache) forms.
 import {
+  attention,
   createKVCache,
   decodeStep,
   linear,
@@ -136,4 +137,44 @@ export function probabilitiesAt(logits: Tensor, b: number, t: number): number[] 
   const e = row.map((z) => Math.exp(z - m));
   const s = e.reduce((a, c) => a + c, 0);
   return e.map((z) => z / s);
+}
+
+/** Which of a later layer's inputs a path ablation removes a head's output from. */
+export type PathInput = 'query' | 'key' | 'value';
+
+/**
+ * Path ablation: like `forward`, but `head`'s output is removed only from the stream that later layers read
+ * for `input` (their queries, keys or values); everything else still sees it. Tells K-composition (the keys
+ * need the head) from Q- and V-composition. Built from the engine's `linear`, `splitHeads`, `attention`.
+ */
+export function forwardPathAblated(model: ModelWeights, batch: readonly (readonly number[])[], head: HeadId, input: PathInput): ForwardResult {
+  checkTokens(model, batch);
+  const { heads } = model.manifest;
+  let x = embed(model, batch);
+  const residual = [x];
+  const weights: Tensor[] = [];
+  let removed: Tensor | null = null; // head's contribution to the stream, (B, T, d_model)
+  model.layers.forEach((w, l) => {
+    const minus = (which: PathInput) => {
+      if (which !== input || !removed) return x;
+      const r = removed;
+      return { shape: [...x.shape], data: x.data.map((v, i) => v - r.data[i]) };
+    };
+    const q = splitHeads(linear(minus('query'), w.wq), heads); // (B, H, T, d_h)
+    const k = splitHeads(linear(minus('key'), w.wk), heads); // (B, H, T, d_h)
+    const v = splitHeads(linear(minus('value'), w.wv), heads); // (B, H, T, d_h)
+    const a = attention(q, k, v, { causal: true });
+    const out = linear(mergeHeads(a.output), w.wo); // (B, T, H·d_h) → (B, T, d_model)
+    if (l === head.layer) {
+      // The head's own share of this layer's output: its block of the merged heads times W_O.
+      const only = { shape: [...a.output.shape], data: a.output.data.slice() }; // (B, H, T, d_h)
+      const [B, H, T, dh] = only.shape;
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) if (h !== head.head) only.data.fill(0, ((b * H + h) * T) * dh, ((b * H + h + 1) * T) * dh);
+      removed = linear(mergeHeads(only), w.wo);
+    }
+    x = addInPlace(x, out);
+    residual.push(x);
+    weights.push(a.weights);
+  });
+  return { logits: linear(x, model.unembed), weights, residual };
 }

@@ -4,6 +4,6 @@ export { VOCAB, TRAIN_TASK, HELD_OUT_SEED, copySequence, copyPositions, copyBatc
 /** The weight file format and its loader. */
 export { loadWeights, tensorNames, type ModelWeights, type ModelManifest, type WeightFile, type LayerWeights } from './weights';
 /** Float64 forward pass, full and with the KV cache. */
-export { forward, decodeWithCache, argmaxAt, probabilitiesAt, type HeadId, type ForwardOptions, type ForwardResult, type DecodeResult } from './forward';
+export { forward, forwardPathAblated, decodeWithCache, argmaxAt, probabilitiesAt, type HeadId, type ForwardOptions, type ForwardResult, type DecodeResult, type PathInput } from './forward';
 /** Copy accuracy, head scores, ablation. */
-export { evaluate, classify, ablationTable, parameterCount, HEAD_CLASS_THRESHOLD, type HeadScores, type ModelEvaluation, type ScoredHead } from './analysis';
+export { evaluate, compositionScores, classify, ablationTable, parameterCount, HEAD_CLASS_THRESHOLD, type HeadScores, type ModelEvaluation, type ScoredHead, type PathAblation } from './analysis';

@@ -25,6 +25,8 @@ export interface TrainingPhase {
   finalCopyLoss?: number;
   /** Wall-clock seconds of the phase (on a shared, loaded machine: an upper bound). */
   seconds?: number;
+  /** CPU seconds the training process used in the phase (what a quiet core would need, about). */
+  cpuSeconds?: number;
 }
 
 /** What the model is, how it was trained, and where each tensor is. */
@@ -38,6 +40,8 @@ export interface ModelManifest {
   maxSeqLen: number;
   vocab: string[];
   positions: 'learned';
+  /** How the learned positions started: N(0, 1) or sinusoids (absent in older files: N(0, 1)). */
+  positionInit?: 'normal' | 'sinusoidal';
   /** The task of the last phase (the one evaluations use). */
   task: CopyTaskSpec;
   trainingSeed: number;
@@ -49,6 +53,8 @@ export interface ModelManifest {
   /** The same, only over the predictable copy positions. */
   finalCopyLoss: number;
   trainSeconds: number;
+  /** CPU seconds over all phases (absent in older files). */
+  trainCpuSeconds?: number;
   phases: TrainingPhase[];
   trainer: string;
   params: number;

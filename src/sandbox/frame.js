@@ -38,6 +38,21 @@
   const warm = () => {
     while (workerUrl && spares.length < SPARES) spares.push(/** @type {Worker} */ (spawn()));
   };
+  /**
+   * Starting a worker costs this frame's thread tens of milliseconds, and this frame shares its thread with the
+   * course page: spares are made when the page is idle, never between a Run's click and its painted verdict.
+   */
+  let warmQueued = false;
+  const warmSoon = () => {
+    if (warmQueued) return;
+    warmQueued = true;
+    const go = () => {
+      warmQueued = false;
+      warm();
+    };
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(go, { timeout: 1000 });
+    else setTimeout(go, 200);
+  };
 
   const stopWorker = () => {
     if (!run) return;
@@ -150,8 +165,8 @@
     r.port = null;
     r.direct = Boolean(port);
     w.postMessage({ t: 'load', code: r.code, port }, port ? [port] : []);
-    // Starting a worker takes the frame's thread for a while: do it after this run's batch is on its way.
-    setTimeout(warm, 30);
+    // Only when no spare was left (a restart after a stop, or Runs in quick succession).
+    if (spares.length === 0) warmSoon();
   };
 
   /** Sends the next queued batch to the worker, restarting the worker first if the last call was stopped. */
@@ -191,7 +206,7 @@
       stopWorker();
       run = null;
       queue = [];
-      warm();
+      warmSoon();
     }
   });
   toPage({ type: 'ready' });

@@ -180,6 +180,7 @@ class Sandbox {
     // The frame queues this batch until the code has loaded (and fails it if loading fails).
     const calls = first();
     if (calls.length) firstOutcomes = batch(calls);
+    performance.mark('amm:post-first');
     const m = await loaded;
     const end = () => {
       this.post({ type: 'end', runId });

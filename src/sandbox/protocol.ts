@@ -21,7 +21,7 @@ const allocReport = z.object({ peakElements: z.number(), peakWhat: z.string().ma
 /** One call's outcome, as the grading library's `CallOutcome`. */
 export const CallOutcomeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('return'), value: z.unknown(), alloc: allocReport.optional(), args: z.array(z.unknown()).optional() }),
-  z.object({ kind: z.literal('throw'), message: z.string().max(4000) }),
+  z.object({ kind: z.literal('throw'), message: z.string().max(4000), line: z.number().int().positive().optional() }),
   z.object({ kind: z.literal('missing'), message: z.string().max(4000) }),
   z.object({ kind: z.literal('timeout'), ms: z.number().nonnegative() }),
   z.object({ kind: z.literal('crash'), message: z.string().max(4000) }),

@@ -3,6 +3,7 @@
 // transpile worker) from a data: URL as an ES module, then executes the calls the (trusted) grader asks for
 // through the grading library's `executeCall`. Kept small so a fresh one starts quickly.
 import { executeCall, thrownMessage, type CallOptions, type CallOutcome, type LearnerModule } from '../../graders/lib/host';
+import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from '../../graders/lib/learner-source';
 import { LOG_LIMITS, formatLogArgs } from './log-format';
 
 type Incoming =
@@ -55,7 +56,10 @@ const abs = () => performance.timeOrigin + performance.now();
 async function load(js: string): Promise<void> {
   const timing: Record<string, number> = { workerLoad: abs() };
   // A data: URL is read inside this process; a blob: URL costs a round trip to the browser process (~5 ms a Run).
-  const url = `data:text/javascript;charset=utf-8,${encodeURIComponent(js)}`;
+  // Named like the graders' own loader names learner code, and shifted by the lines its wrapper adds, so
+  // `executeCall` reports the learner's line that threw the same way here as in the instructor's sandboxes.
+  const named = `${'\n'.repeat(LEARNER_LINE_OFFSET)}${js}\n//# sourceURL=${LEARNER_SOURCE_URL}`;
+  const url = `data:text/javascript;charset=utf-8,${encodeURIComponent(named)}`;
   try {
     mod = (await import(/* @vite-ignore */ url)) as LearnerModule;
   } catch (e) {

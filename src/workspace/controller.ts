@@ -128,11 +128,22 @@ async function run(m: Mounted): Promise<void> {
     const code = m.editor.getValue();
     work.update({ code }, true);
     const answers = { c: work.value.choice ?? undefined, freeText: work.value.freeText || undefined };
-    const report = await runExercise(data.id, code, answers, { timeLimitMs: data.timeLimitMs, onLog: (l) => appendLog(root, l) });
+    let verdictShown = false;
+    const report = await runExercise(data.id, code, answers, {
+      timeLimitMs: data.timeLimitMs,
+      onLog: (l) => appendLog(root, l),
+      // A failing Run's verdict is painted first; the smallest failing cases and known mistakes follow.
+      onVerdict: (early) => {
+        status.textContent = renderReport(root, early, data, { pending: true });
+        performance.mark('amm:verdict');
+        verdictShown = true;
+        return nextPaint();
+      },
+    });
     m.lastReport = report;
     const summary = renderReport(root, report, data);
-    status.textContent = summary;
-    performance.mark('amm:verdict');
+    if (status.textContent !== summary) status.textContent = summary;
+    performance.mark(verdictShown ? 'amm:complete' : 'amm:verdict');
     if (report.loadFailure?.line) m.editor.showError(report.loadFailure.line, report.loadFailure.column ?? 1, report.loadFailure.message);
     // The verdict is painted before the result is checked and saved (the code itself was saved before the Run).
     await nextPaint();

@@ -132,8 +132,18 @@ export async function createMonacoEditor(
 
 /** Resolves once the TypeScript worker has checked `model`: from then on completions and errors answer at once. */
 async function languageReady(model: monaco.editor.ITextModel): Promise<void> {
-  const worker = await (await getTypeScriptWorker())(model.uri);
-  await worker.getSemanticDiagnostics(model.uri.toString());
+  // Monaco sets the TypeScript worker up when it first meets the language, which can happen after this call:
+  // until then it answers "TypeScript not registered!" (a race seen in 2 of 8 page loads), so ask again.
+  for (let attempt = 0, wait = 25; ; attempt++, wait = Math.min(wait * 2, 1000)) {
+    try {
+      const worker = await (await getTypeScriptWorker())(model.uri);
+      await worker.getSemanticDiagnostics(model.uri.toString());
+      return;
+    } catch (e) {
+      if (!/not registered/.test(String(e)) || attempt >= 60) throw e;
+      await new Promise((done) => setTimeout(done, wait));
+    }
+  }
 }
 
 /** A read-only Monaco view (the revealed solution), separate from the learner's model. */

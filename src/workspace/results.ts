@@ -39,10 +39,53 @@ function sectionLink(data: WorkspaceData, section: string): HTMLElement {
   return a;
 }
 
+/** Line `n` (from 1) of the learner's file, trimmed; null when there is no such line. */
+function sourceLine(code: string | undefined, n: number): string | null {
+  const line = code?.split('\n')[n - 1];
+  return line === undefined ? null : line.trim().slice(0, 200);
+}
+
+/** A collapsed block with the failing call as runnable code and a button that copies it. */
+function callBlock(call: string): HTMLElement {
+  const det = el('details', 'amm-test__call');
+  det.append(el('summary', undefined, 'The failing call as code'));
+  const pre = el('pre');
+  pre.append(el('code', undefined, call));
+  const copy = el('button', 'amm-test__copy', 'Copy as code');
+  copy.type = 'button';
+  const said = el('span', 'amm-test__copied');
+  said.setAttribute('role', 'status');
+  copy.addEventListener('click', () => {
+    navigator.clipboard
+      .writeText(call)
+      .then(() => (said.textContent = ' Copied: paste it below your functions and run it, or into a scratch file.'))
+      .catch(() => (said.textContent = ' The browser did not allow copying: select the code above and copy it.'));
+  });
+  det.append(pre, copy, said);
+  return det;
+}
+
+/** The inputs of a failing case (truncated tensors), collapsed. */
+function inputsBlock(inputs: Record<string, unknown>): HTMLElement {
+  const det = el('details', 'amm-test__inputs');
+  det.append(el('summary', undefined, `Inputs of this case (${Object.keys(inputs).join(', ')})`));
+  for (const [name, v] of Object.entries(inputs)) det.append(renderValue(v, name));
+  return det;
+}
+
+/** Where a failing call first appeared in this report, so each distinct call is offered as code once. */
+type SeenCalls = Map<string, { id: string; title: string }>;
+
 /** The body of one test: message, diagnosis, worst index, tensors, heatmaps, case details. */
-function testBody(t: TestResult, data: WorkspaceData): DocumentFragment {
+function testBody(t: TestResult, data: WorkspaceData, code: string | undefined, seen: SeenCalls): DocumentFragment {
   const f = document.createDocumentFragment();
   if (t.message) f.append(el('p', 'amm-test__message', explainMessage(t.message)));
+  if (t.line !== undefined) {
+    const quoted = sourceLine(code, t.line);
+    const p = el('p', 'amm-test__line', `Your code threw at line ${t.line}`);
+    if (quoted) p.append(': ', el('code', undefined, quoted));
+    f.append(p);
+  }
   if (t.diagnosis) {
     const d = el('p', 'amm-test__diagnosis');
     d.dataset.mistake = t.diagnosis.mistake;
@@ -69,6 +112,12 @@ function testBody(t: TestResult, data: WorkspaceData): DocumentFragment {
       f.append(maps);
     }
   }
+  if (t.inputs) f.append(inputsBlock(t.inputs));
+  if (t.call) {
+    const first = seen.get(t.call);
+    if (first === undefined || first.id === t.id) f.append(callBlock(t.call));
+    else f.append(el('p', 'amm-test__same-call', `The failing call is the same as in the test “${first.title}” (its code is shown there).`));
+  }
   const facts: string[] = [];
   if (t.shrunk) facts.push(`shrunk to ${t.shrunk.describe}`);
   if (t.seed !== null) facts.push(`seed ${t.seed}`);
@@ -78,7 +127,7 @@ function testBody(t: TestResult, data: WorkspaceData): DocumentFragment {
   return f;
 }
 
-function testItem(t: TestResult, data: WorkspaceData, open: boolean): HTMLLIElement {
+function testItem(t: TestResult, data: WorkspaceData, open: boolean, code: string | undefined, seen: SeenCalls): HTMLLIElement {
   const li = el('li', `amm-test is-${t.status}`);
   li.dataset.test = t.id;
   li.dataset.status = t.status;
@@ -91,7 +140,7 @@ function testItem(t: TestResult, data: WorkspaceData, open: boolean): HTMLLIElem
   const draw = () => {
     if (drawn) return;
     drawn = true;
-    det.append(testBody(t, data));
+    det.append(testBody(t, data, code, seen));
   };
   if (open) {
     det.open = true;
@@ -101,8 +150,11 @@ function testItem(t: TestResult, data: WorkspaceData, open: boolean): HTMLLIElem
   return li;
 }
 
-/** Renders a report into the workspace; returns the summary sentence (for the aria-live status). */
-export function renderReport(root: HTMLElement, report: RunReport, data: WorkspaceData): string {
+/**
+ * Renders a report into the workspace; returns the summary sentence (for the aria-live status). A `pending` report
+ * is a failing Run's verdict shown while its smallest failing cases and known mistakes are still being found.
+ */
+export function renderReport(root: HTMLElement, report: RunReport, data: WorkspaceData, options: { pending?: boolean } = {}): string {
   const box = root.querySelector<HTMLElement>('[data-results]')!;
   box.replaceChildren();
   const heading = root.querySelector('.amm-ws__title')?.tagName === 'H3' ? 'h4' : 'h3';
@@ -119,6 +171,7 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
   const head = el('p', `amm-results__summary ${r.allPassed ? 'is-pass' : 'is-fail'}`, summary);
   head.append(el('span', 'amm-results__time', ` (${report.ms.toFixed(0)} ms, seed ${r.seed})`));
   box.append(head);
+  if (options.pending) box.append(el('p', 'amm-results__pending', 'Looking for the smallest failing case of each failing test, and for known mistakes that explain it…'));
   if (r.diagnoses.length) {
     const ul = el('ul', 'amm-results__diagnoses');
     for (const d of r.diagnoses) {
@@ -129,6 +182,9 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
     }
     box.append(ul);
   }
+  // Each distinct failing call is offered as code in the first test (in order) that made it.
+  const seen: SeenCalls = new Map();
+  for (const t of r.tests) if (t.call && !seen.has(t.call)) seen.set(t.call, { id: t.id, title: t.title });
   // The first failing test of each function opens (and draws its tables); the others draw when opened.
   const openedFns = new Set<string | undefined>();
   let opened = 0;
@@ -140,12 +196,13 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
     sec.append(el(heading, undefined, `${PART_TITLE[part]}: ${s.passed} of ${s.total} passed (${s.points} of ${s.maxPoints} points)`));
     const ul = el('ul', 'amm-results__tests');
     for (const t of tests) {
-      const open = t.status !== 'pass' && t.part !== 'c' && !openedFns.has(t.fn) && opened < OPEN_FAILURES;
+      // The verdict of a Run still looking for its smallest cases draws no tables: they are redrawn in a moment.
+      const open = !options.pending && t.status !== 'pass' && t.part !== 'c' && !openedFns.has(t.fn) && opened < OPEN_FAILURES;
       if (open) {
         opened++;
         openedFns.add(t.fn);
       }
-      ul.append(testItem(t, data, open));
+      ul.append(testItem(t, data, open, report.code, seen));
     }
     sec.append(ul);
     box.append(sec);

@@ -33,6 +33,8 @@ export interface RunReport {
   logs: LogLine[];
   /** Wall time from Run to verdict. */
   ms: number;
+  /** The learner's file as run (to quote the line that threw). */
+  code?: string;
 }
 
 /** A test the runner did not start because the same function was already stopped (or the run budget is spent). */
@@ -235,7 +237,17 @@ export async function runExercise(
   id: string,
   code: string,
   answers: Answers,
-  options: { timeLimitMs?: number; seed?: number; onLog?: (l: LogLine) => void } = {},
+  options: {
+    timeLimitMs?: number;
+    seed?: number;
+    onLog?: (l: LogLine) => void;
+    /**
+     * Called with the verdict (every test's pass or fail from its own case) before a failing Run looks for the
+     * smallest failing cases and known mistakes; the Run goes on once the returned promise settles (e.g. after
+     * the verdict is painted). The returned report is the complete one.
+     */
+    onVerdict?: (r: RunReport) => Promise<void> | void;
+  } = {},
 ): Promise<RunReport> {
   const t0 = performance.now();
   const logs: LogLine[] = [];
@@ -246,6 +258,8 @@ export async function runExercise(
   // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
   if (ahead) nextPlans.delete(grader.meta.id);
+  // For the bench's breakdown: a Run without a plan made ahead builds its cases on the way to the verdict.
+  performance.mark(ahead ? 'amm:planned-ahead' : 'amm:unplanned');
   let p: Plan | null = ahead ?? null;
   const seed = p?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const session = await getSandbox().start(
@@ -266,7 +280,7 @@ export async function runExercise(
   // The next Run's cases are built once this one is over (idle time during the Run belongs to the worker).
   if (isLoadFailure(session)) {
     if (options.seed === undefined) planAhead(grader);
-    return { result: null, loadFailure: session, logs, ms: performance.now() - t0 };
+    return { result: null, loadFailure: session, logs, ms: performance.now() - t0, code };
   }
   const { defs, first } = p ?? (p = plan(grader, seed));
   const tests: TestResult[] = [];
@@ -279,6 +293,14 @@ export async function runExercise(
     if (outcomes.length === first.requests.size && outcomes.every((o) => o.kind !== 'timeout' && o.kind !== 'crash')) {
       // Every first call answered and none was stopped, so no test can be skipped: the tests run side by side and
       // their shrinking exchanges with the sandbox queue up behind one another instead of waiting in turn.
+      if (options.onVerdict) {
+        // The verdict needs only the answers already here; shrinking and diagnosis take longer.
+        const quick = await Promise.all(defs.map((t) => runTest(grader, t, host, { verdictOnly: true })));
+        if (quick.some((t) => t.status !== 'pass')) {
+          const result = assemble(grader, seed, [...quick, gradeConcept(grader, answers)], answers);
+          await options.onVerdict({ result, loadFailure: null, logs: [...logs], ms: performance.now() - t0, code });
+        }
+      }
       tests.push(...(await Promise.all(defs.map((t) => runTest(grader, t, budgeted(host, t0))))));
     } else for (const t of defs) {
       const fn = stopped.size ? t.make(t.params, t.seed ?? 0).fn : '';
@@ -302,7 +324,7 @@ export async function runExercise(
   // Produced on this page by trusted code; checked against the schema before it is stored (see `checkResult`).
   const result = assemble(grader, seed, tests, answers);
   if (options.seed === undefined) planAhead(grader);
-  return { result, loadFailure: null, logs, ms: performance.now() - t0 };
+  return { result, loadFailure: null, logs, ms: performance.now() - t0, code };
 }
 
 /** Checks a result against the grading library's schema before it is stored or exported. */

@@ -107,6 +107,56 @@ describe('exercise workspace', () => {
 
   const ex = exercises[0];
 
+  it('a failing Run paints its verdict before the smallest cases and diagnoses; failing tests show inputs, the call as code once per call, and the line that threw', async () => {
+    await open(ex);
+    const m = ex.mistakes[0];
+    await setCode(ex, m.code);
+    // Records whether the verdict was on screen (with its "still looking" note) before the complete result.
+    await s.page.evaluate((id) => {
+      const box = document.querySelector(`[data-amm-ws="${id}"] [data-results]`)!;
+      const w = window as unknown as { __early: string | null };
+      w.__early = null;
+      new MutationObserver(() => {
+        if (w.__early === null && box.querySelector('.amm-results__pending')) w.__early = box.querySelector('.amm-results__summary')!.textContent;
+      }).observe(box, { childList: true, subtree: true });
+    }, ex.id);
+    await run(ex);
+    const early = await s.page.evaluate(() => (window as unknown as { __early: string | null }).__early);
+    const final = await ws(ex).locator('[data-results] .amm-results__summary').textContent();
+    expect(early).not.toBeNull();
+    // Same tests passed and failed in the verdict as in the complete result; only the diagnosis is added.
+    expect(early!.split(' — ')[0]).toBe(final!.split(' — ')[0]);
+    expect(await ws(ex).locator('[data-results] .amm-results__pending').count()).toBe(0);
+    expect(await ws(ex).locator(`[data-results] [data-mistake="${m.name}"]`).count()).toBeGreaterThan(0);
+
+    // Every failing test drawn: inputs and, for each distinct call, one copyable code block.
+    const failing = ws(ex).locator('[data-results] section:not([data-part="c"]) li[data-status="fail"] > details');
+    for (let i = 0; i < (await failing.count()); i++) {
+      const d = failing.nth(i);
+      if ((await d.getAttribute('open')) === null) await d.locator('> summary').click();
+    }
+    expect(await ws(ex).locator('[data-results] .amm-test__inputs').count()).toBe(await failing.count());
+    const calls = await ws(ex).locator('[data-results] .amm-test__call code').allTextContents();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(new Set(calls).size).toBe(calls.length);
+    expect(calls[0]).toMatch(/^const \w+ = /);
+    expect(calls[0]).toMatch(/console\.log\(\w+\(/);
+    await s.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: s.baseUrl });
+    const block = ws(ex).locator('[data-results] .amm-test__call').first();
+    await block.locator('> summary').click();
+    await block.locator('.amm-test__copy').click();
+    await block.locator('.amm-test__copied', { hasText: 'Copied' }).waitFor({ timeout: 5000 });
+    expect(await s.page.evaluate(() => navigator.clipboard.readText())).toBe(calls[0]);
+
+    // The starter throws at its gap: the result quotes that line of the learner's file.
+    await setCode(ex, ex.starter);
+    await run(ex);
+    const lineText = await ws(ex).locator('[data-results] .amm-test__line').first().textContent();
+    const n = Number(/line (\d+)/.exec(lineText!)![1]);
+    expect(lineText).toContain(ex.starter.split('\n')[n - 1].trim());
+    expect(ex.starter.split('\n')[n - 1]).toContain('throw new Error');
+  });
+
   it('stops an endless loop with a message, keeps the page responsive, and the next Run works', async () => {
     await open(ex);
     const loop = ex.starter.replace(/throw new Error\(.*\);/g, 'while (true) {}');

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { graders } from '../../graders/index';
-import { DEFAULT_TOL, executeCall, findTest, grade, inProcessHost, sameValue, type Case, type LearnerModule } from '../../graders/lib/index';
+import { executeCall, grade, inProcessHost, type LearnerModule } from '../../graders/lib/index';
+import { diagnosisPrecision } from '../mutation/precision';
 import { loadLearner } from '../../graders/lib/learner-module';
 
 const root = join(__dirname, '..', '..', 'exercises');
@@ -50,21 +51,9 @@ describe.each(folders)('%s', (folder) => {
       const r = await grade(g, inProcessHost(mod), { seed: 1 });
       if (r.tests.every((t) => t.status === 'pass')) continue;
       failing++;
-      for (const t of r.tests) {
-        if (!t.diagnosis) continue;
-        diagnosed++;
-        const m = g.mistakes.find((x) => x.name === t.diagnosis!.mistake)!;
-        // Every failing test of the same function: the mistake gives the mutant's value on the original case.
-        for (const f of r.tests.filter((x) => x.fn === t.fn && x.status !== 'pass')) {
-          const c: Case = findTest(g, 1, f.id)!.make(findTest(g, 1, f.id)!.params, f.seed ?? 0);
-          const pick = (o: ReturnType<typeof executeCall>) => (o.kind !== 'return' ? o : c.field === undefined ? o.value : (o.value as Record<string, unknown>)?.[c.field]);
-          const mine = pick(executeCall(mod, c.fn, c.args));
-          const theirs = pick(executeCall(m.module, c.fn, c.args));
-          const atol = c.check.kind === 'tensor' ? (c.check.atol ?? DEFAULT_TOL.atol) : 0;
-          const rtol = c.check.kind === 'tensor' ? (c.check.rtol ?? DEFAULT_TOL.rtol) : 0;
-          if (!sameValue(mine, theirs, atol, rtol)) misleading.push(`${mutant.where}: ${t.id} names ${m.name}, which differs on ${f.id}`);
-        }
-      }
+      const p = diagnosisPrecision(g, r, mod, (m, c) => executeCall(m, c.fn, c.args));
+      diagnosed += p.diagnosed;
+      misleading.push(...p.misleading.map((x) => `${mutant.where}: ${x}`));
     }
     console.log(`exercise ${id}: ${failing} failing mutants, ${diagnosed} diagnosed tests, ${misleading.length} misleading`);
     expect(failing).toBeGreaterThan(0);

@@ -109,7 +109,7 @@ describe.each(engines)('$name sandbox', ({ factory }) => {
   it('has no file system, network, environment, process, timers or imports', async () => {
     const { b } = await box(`exports.f = () => {
       const g = globalThis, out = {};
-      for (const k of ['process', 'require', 'fetch', 'XMLHttpRequest', 'WebSocket', 'std', 'os', 'setTimeout', 'setInterval', 'Deno', 'Bun', 'navigator', 'importScripts', '__guest'])
+      for (const k of ['process', 'require', 'fetch', 'XMLHttpRequest', 'WebSocket', 'std', 'os', 'setTimeout', 'setInterval', 'Deno', 'Bun', 'navigator', 'importScripts', '__guest', 'FinalizationRegistry'])
         out[k] = typeof g[k];
       try { require('fs'); out.req = 'loaded'; } catch (e) { out.req = String(e.message); }
       return out;
@@ -117,7 +117,7 @@ describe.each(engines)('$name sandbox', ({ factory }) => {
     const o = b.call('f', [], undefined, 500);
     expect(o.kind).toBe('return');
     const v = (o as { value: Record<string, string> }).value;
-    for (const k of ['process', 'fetch', 'XMLHttpRequest', 'WebSocket', 'std', 'os', 'setTimeout', 'setInterval', 'Deno', 'Bun', 'navigator', 'importScripts', '__guest']) expect(v[k], k).toBe('undefined');
+    for (const k of ['process', 'fetch', 'XMLHttpRequest', 'WebSocket', 'std', 'os', 'setTimeout', 'setInterval', 'Deno', 'Bun', 'navigator', 'importScripts', '__guest', 'FinalizationRegistry']) expect(v[k], k).toBe('undefined');
     expect(v.req).toMatch(/imports are not available/);
     b.dispose();
   });
@@ -161,6 +161,35 @@ describe.each(engines)('$name sandbox', ({ factory }) => {
     const o = b.call('f', [], undefined, 500);
     expect(o).toEqual({ kind: 'return', value: { $unsupported: 'a Promise (the function must not be async)' } });
     b.dispose();
+  });
+});
+
+describe('V8 isolate reused across submissions', () => {
+  /** One submission of one file: load, call f, dispose the sandbox, end the submission. */
+  async function submit(f: ReturnType<typeof isolateFactory>, code: string, timeoutMs = 300) {
+    const b = await f.open(false);
+    const load = b.load(code, 500);
+    const out = load.ok ? b.call('f', [], undefined, timeoutMs) : null;
+    b.dispose();
+    f.close();
+    return out;
+  }
+
+  it('serves the next learner from a clean isolate with fresh globals, and never from one that was cut short', async () => {
+    const f = isolateFactory(guest);
+    expect(await submit(f, 'globalThis.mine = "first learner"; Array.prototype.map = () => "pwned"; exports.f = () => 1;')).toEqual({ kind: 'return', value: 1 });
+    expect(await submit(f, 'exports.f = () => [typeof mine, [1].map((x) => x + 1)];')).toEqual({ kind: 'return', value: ['undefined', [2]] });
+    expect(f.isolatesCreated).toBe(1);
+    // A timeout ends that isolate's service: the next learner gets a new one.
+    expect(await submit(f, 'exports.f = () => { for (;;) {} };', 100)).toEqual({ kind: 'timeout', ms: 100 });
+    expect(await submit(f, 'exports.f = () => 2;', 5000)).toEqual({ kind: 'return', value: 2 });
+    expect(f.isolatesCreated).toBe(2);
+    // So does a memory bomb.
+    const bomb = await submit(f, 'exports.f = () => { const a = []; for (;;) a.push(new Array(1e5).fill(1.5)); };', 20_000);
+    expect(JSON.stringify(bomb)).toMatch(/out of memory/);
+    // The next learner has the whole memory limit again (8 MB of doubles here).
+    expect(await submit(f, 'exports.f = () => new Array(1e6).fill(0.5).length;', 5000)).toEqual({ kind: 'return', value: 1e6 });
+    expect(f.isolatesCreated).toBe(3);
   });
 });
 

@@ -74,6 +74,9 @@ describe('simulated Indexed Job', () => {
     expect(merged.learners.map((l) => [l.learner, l.total, l.resultsFile])).toEqual(whole.learners.map((l) => [l.learner, l.total, l.resultsFile]));
     expect(merged.learners.map((l) => l.exercises.map((e) => e.result.total))).toEqual(whole.learners.map((l) => l.exercises.map((e) => e.result.total)));
     expect(merged.files).toEqual(whole.files);
+    // Integrity findings are recomputed over the whole class, not taken from one shard.
+    expect(merged.integrity).toEqual(whole.integrity);
+    expect(merged.integrity.some((f) => f.kind === 'duplicate-learner-id')).toBe(true);
     for (const f of ['grades.csv', 'canvas.csv', 'moodle.csv']) expect(readFileSync(join(dir, 'job', 'class', f), 'utf8')).toBe(readFileSync(join(dir, 'whole', f), 'utf8'));
     const results = readdirSync(join(dir, 'whole', 'results')).sort();
     expect(readdirSync(join(dir, 'job', 'class', 'results')).sort()).toEqual(results);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfForward, useWasm, type TfParams } from '../../scripts/model/tf-model';
 import {
-  argmaxAt, copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, loadWeights, parameterCount, tensorNames,
+  argmaxAt, compositionScores, copyBatch, decodeWithCache, evaluate, forward, forwardPathAblated, HELD_OUT_SEED, loadWeights, parameterCount, tensorNames,
   type ModelWeights,
 } from '../../src/model';
 import file from '../../src/model/weights/copy-model.json';
@@ -121,6 +121,39 @@ describe('KV-cache decoding', () => {
     const cached = decodeWithCache(model, s.tokens, { ablate }).logits;
     expect(worst(full.data, cached.data, 1e-12, 1e-12).ratio).toBeLessThanOrEqual(1);
     expect(worst(full.data, forward(model, [s.tokens]).logits.data, 1e-9, 0).ratio).toBeGreaterThan(1);
+  });
+});
+
+describe('path ablation (lesson 8.1)', () => {
+  const [s] = copyBatch(HELD_OUT_SEED + 4, 2, model.manifest.task);
+  const last = model.manifest.layers - 1;
+
+  it('of a last-layer head changes nothing (no later layer reads it), for every input', () => {
+    const full = forward(model, [s.tokens]);
+    for (const input of ['query', 'key', 'value'] as const) {
+      const p = forwardPathAblated(model, [s.tokens], { layer: last, head: 0 }, input);
+      expect(worst(full.logits.data, p.logits.data, 1e-12, 1e-12).ratio, input).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("of a layer-0 head keeps layer 0's weights; through the keys it moves layer 1's weights, through the values only the output", () => {
+    const full = forward(model, [s.tokens]);
+    const k = forwardPathAblated(model, [s.tokens], { layer: 0, head: 0 }, 'key');
+    expect(worst(full.weights[0].data, k.weights[0].data, 1e-12, 1e-12).ratio).toBeLessThanOrEqual(1);
+    expect(worst(full.weights[1].data, k.weights[1].data, 1e-9, 0).ratio).toBeGreaterThan(1);
+    // Values do not move the weights of layer 1; only its output.
+    const v = forwardPathAblated(model, [s.tokens], { layer: 0, head: 0 }, 'value');
+    expect(worst(full.weights[1].data, v.weights[1].data, 1e-12, 1e-12).ratio).toBeLessThanOrEqual(1);
+    expect(worst(full.logits.data, v.logits.data, 1e-9, 0).ratio).toBeGreaterThan(1);
+  });
+
+  it('composition scores lie in [0, 1]', () => {
+    for (let h = 0; h < model.manifest.heads; h++) {
+      for (const x of Object.values(compositionScores(model, { layer: 0, head: h }, { layer: 1, head: 0 }))) {
+        expect(x).toBeGreaterThan(0);
+        expect(x).toBeLessThanOrEqual(1);
+      }
+    }
   });
 });
 

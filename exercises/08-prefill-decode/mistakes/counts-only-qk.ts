@@ -1,4 +1,4 @@
-// Wrong: the FLOPs count only QKᵀ (2·T²·d per head), forgetting the equally large product AV.
+// Wrong: the FLOPs count only QKᵀ (2·T²·d_h per head), forgetting the equally large product AV.
 
 /** Part (a): shapes of prefill over P prompt tokens and of the decode step that follows it. */
 export function decodeShapes(B: number, heads: number, kvHeads: number, P: number, headDim: number): DecodePhaseShapes {

@@ -15,7 +15,7 @@ export function decodeShapes(B: number, heads: number, kvHeads: number, P: numbe
 export function prefillCost(c: PhaseCostInput): PhaseCost {
   const { batch: B, heads: h, seqLen: T, headDim: d, layers: L, bytesPerElement: b } = c;
   const hkv = h; // one K/V head per query head
-  const flops = 4 * B * h * T * T * d * L; // QKᵀ and AV, 2·T²·d each per head
+  const flops = 4 * B * h * T * T * d * L; // QKᵀ and AV, 2·T²·d_h each per head
   const bytesRead = B * L * T * d * (h + 2 * hkv) * b; // Q, K, V
   let bytesWritten = B * L * T * h * d * b; // O
   if (c.cache) bytesWritten += 2 * B * L * T * hkv * d * b; // K and V into the cache

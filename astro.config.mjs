@@ -31,6 +31,8 @@ export default defineConfig({
       components: {
         Footer: './src/chrome/Footer.astro',
         PageTitle: './src/chrome/PageTitle.astro',
+        // Starlight's search, with a button named by its visible text (axe label-content-name-mismatch).
+        Search: './src/chrome/Search.astro',
       },
       sidebar: [
         { label: 'Course home', link: '/' },

@@ -49,8 +49,8 @@ export function mount(root: HTMLElement): void {
     if (timer) clearTimeout(timer);
     timer = undefined;
     playBtn.setAttribute('aria-pressed', String(on));
-    playBtn.setAttribute('aria-label', on ? 'Pause' : 'Play');
-    $('[data-play-icon]').textContent = on ? '❚❚ Pause' : '▶ Play';
+    $('[data-play-icon]').textContent = on ? '❚❚' : '▶';
+    $('[data-play-label]').textContent = on ? 'Pause' : 'Play';
     if (!on) return;
     if (step >= run.steps.length - 1) go(0);
     const tick = () => {

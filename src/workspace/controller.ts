@@ -69,7 +69,7 @@ export async function mount(b: Booted): Promise<void> {
     b.work.update({ code: m.editor.getValue() });
     // Transpile while the learner pauses, so Run finds the JavaScript ready.
     clearTimeout(ahead);
-    ahead = setTimeout(() => void transpile(m.editor.getValue()), 300);
+    ahead = setTimeout(() => void transpile(m.editor.getValue()), 100);
     if (m.beforeReset !== null && m.editor.getValue() !== b.data.starter) hideUndo(m);
   });
   showSavedResult(m);

@@ -134,6 +134,21 @@ export interface RunTestOptions {
   verdictOnly?: boolean;
 }
 
+/** The fields of a test's result that come from one evaluated case: status, message, values, worst index, leaks. */
+function caseFields(c: Case, ev: Evaluation, where: string) {
+  const worst = ev.verdict?.worst ?? null;
+  return {
+    status: ev.status,
+    message: ev.status === 'pass' ? '' : where + ev.message,
+    expected: excerpt(c.expected),
+    actual: ev.returned ? excerpt(ev.value) : null,
+    worst: worst && { index: worst.index, expected: excerpt(worst.expected), actual: excerpt(worst.actual), diff: worst.diff },
+    leaks: ev.verdict?.leaks ?? [],
+    alloc: ev.alloc,
+    ...(ev.line !== undefined ? { line: ev.line } : {}),
+  };
+}
+
 /** Runs one test against the learner's code through `host`; never throws (grader bugs become status "error"). */
 export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, options: RunTestOptions = {}): Promise<TestResult> {
   const t0 = now();
@@ -141,17 +156,8 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, opt
   try {
     const c0 = caseOf(grader, t);
     const ev0 = await runCase(host, c0);
-    if (options.verdictOnly) {
-      const worst = ev0.verdict?.worst ?? null;
-      return {
-        ...base, fn: c0.fn, status: ev0.status, message: ev0.status === 'pass' ? '' : ev0.message,
-        expected: excerpt(c0.expected), actual: ev0.returned ? excerpt(ev0.value) : null,
-        worst: worst && { index: worst.index, expected: excerpt(worst.expected), actual: excerpt(worst.actual), diff: worst.diff },
-        leaks: ev0.verdict?.leaks ?? [], diagnosis: null, shrunk: null, alloc: ev0.alloc, durationMs: now() - t0,
-        ...(ev0.line !== undefined ? { line: ev0.line } : {}),
-      };
-    }
     let final: Step = { params: t.params, c: c0, ev: ev0 };
+    if (options.verdictOnly) return { ...base, fn: c0.fn, ...caseFields(c0, ev0, ''), diagnosis: null, shrunk: null, durationMs: now() - t0 };
     let shrunk: TestResult['shrunk'] = null;
     if (failing(ev0) && t.shrink && t.seed !== null) {
       final = await shrink(t, host, final);
@@ -163,23 +169,15 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, opt
     // A first guess from this test alone; `assemble` keeps a name only if the learner's other tests agree.
     const diagnosis = first ? diagnosisOf(first, matches.slice(1)) : null;
     const where = shrunk ? `smallest failing case (${shrunk.describe}, seed ${t.seed}): ` : '';
-    const worst = ev.verdict?.worst ?? null;
     const call = ev.status === 'pass' ? null : callCode(c);
     return {
       ...base,
       fn: c0.fn,
-      status: ev.status,
-      message: ev.status === 'pass' ? '' : where + ev.message,
-      expected: excerpt(c.expected),
-      actual: ev.returned ? excerpt(ev.value) : null,
-      worst: worst && { index: worst.index, expected: excerpt(worst.expected), actual: excerpt(worst.actual), diff: worst.diff },
-      leaks: ev.verdict?.leaks ?? [],
+      ...caseFields(c, ev, where),
       diagnosis,
       shrunk,
-      alloc: ev.alloc,
       durationMs: now() - t0,
       ...(ev.status === 'pass' ? {} : { matches, inputs: inputsExcerpt(c), ...(call !== null ? { call } : {}) }),
-      ...(ev.line !== undefined ? { line: ev.line } : {}),
     };
   } catch (e) {
     return {

@@ -6,7 +6,7 @@ import type { CallOptions, CallOutcome, LearnerHost } from '../graders/lib/host'
 import { transpileLearner } from '../graders/lib/learner-module';
 import type { Answers, GradeResult, TestResult } from '../graders/lib/result';
 import { assemble, gradeConcept, runTest, type TestInfo } from '../graders/lib/run';
-import { encodeCallRequest, type Sandbox, type SandboxFactory } from './sandbox/sandbox';
+import { makeCallRequest, type CallRequest, type Sandbox, type SandboxFactory } from './sandbox/sandbox';
 
 /** Time limits of grading, all in ms of learner CPU time (time spent inside the sandbox). */
 export interface Budgets {
@@ -61,17 +61,17 @@ function lean(t: TestResult): TestResult {
 }
 
 // A case's arguments are built once per worker and shared by every learner of the class (case-cache.ts) and never
-// changed, so the request text of a call is encoded once per (arguments, function, options).
-const requests = new WeakMap<unknown[], Map<string, string>>();
+// changed, so the request of a call is made once per (arguments, function, options).
+const requests = new WeakMap<unknown[], Map<string, CallRequest>>();
 
-/** encodeCallRequest, memoised on the identity of `args`. */
-function requestText(fn: string, args: unknown[], options: CallOptions | undefined): string {
+/** makeCallRequest, memoised on the identity of `args`. */
+function requestFor(fn: string, args: unknown[], options: CallOptions | undefined): CallRequest {
   let byCall = requests.get(args);
   if (!byCall) requests.set(args, (byCall = new Map()));
   const key = `${fn}\0${JSON.stringify(options ?? null)}`;
-  let text = byCall.get(key);
-  if (text === undefined) byCall.set(key, (text = encodeCallRequest(fn, args, options)));
-  return text;
+  let req = byCall.get(key);
+  if (req === undefined) byCall.set(key, (req = makeCallRequest(fn, args, options)));
+  return req;
 }
 
 /**
@@ -170,7 +170,7 @@ export async function gradeExercise(
       continue;
     }
     const testStart = spent();
-    const callSandbox = async (request: string): Promise<CallOutcome> => {
+    const callSandbox = async (request: CallRequest): Promise<CallOutcome> => {
       if (!box || box.broken) {
         retire();
         if (restarts >= MAX_RESTARTS) return { kind: 'crash', message: 'the sandbox failed too often; the rest of this exercise was not run' };
@@ -182,15 +182,15 @@ export async function gradeExercise(
       const exLeft = budgets.exerciseMs - spent();
       const limit = Math.min(budgets.callMs, testLeft, exLeft);
       if (limit <= 0) return { kind: 'timeout', ms: Math.round(testLeft <= 0 ? budgets.testMs : budgets.exerciseMs) };
-      return box!.callEncoded(request, limit);
+      return box!.callRequest(request, limit);
     };
     const host: LearnerHost = {
       call: async (fn, args, options): Promise<CallOutcome> => {
-        const request = requestText(fn, args, options);
-        const hit = memo.get(request);
+        const request = requestFor(fn, args, options);
+        const hit = memo.get(request.text);
         if (hit) return hit;
         const outcome = await callSandbox(request);
-        if (outcome.kind === 'return' || outcome.kind === 'throw' || outcome.kind === 'missing') memo.set(request, outcome);
+        if (outcome.kind === 'return' || outcome.kind === 'throw' || outcome.kind === 'missing') memo.set(request.text, outcome);
         return outcome;
       },
     };

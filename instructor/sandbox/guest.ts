@@ -85,6 +85,14 @@ const guest = {
     const { fn, args, options, fresh } = decodeTagged(request) as { fn: string; args: unknown[]; options?: CallOptions; fresh?: boolean };
     return encodeTagged(executeCall(mod, fn, args, { ...options, freshArgs: fresh === true }));
   },
+  /**
+   * `call` for an engine that copies structured data across (isolated-vm): the request arrives as a fresh copy and
+   * the CallOutcome goes back as an object for the engine to copy, so no JSON is made or parsed on either side.
+   */
+  callPlain(request: { fn: string; args: unknown[]; options?: CallOptions; fresh?: boolean }): unknown {
+    const { fn, args, options, fresh } = request;
+    return executeCall(mod, fn, args, { ...options, freshArgs: fresh === true });
+  },
   /** Returns and clears the captured console lines (wire form of {lines, dropped}). */
   takeLogs(): string {
     const out = encodeWire({ lines: logs.slice(), dropped }) as string;

@@ -5,7 +5,8 @@
 // so the pool runs these sandboxes in child processes started with that flag.
 import { createRequire } from 'node:module';
 import type IvmModule from 'isolated-vm';
-import { DEFAULT_LIMITS, Sandbox, type GuestEntry, type Invoked, type SandboxFactory, type SandboxLimits } from './sandbox';
+import type { CallOutcome } from '../../graders/lib/host';
+import { DEFAULT_LIMITS, outcomeOf, plainSize, Sandbox, type CallRequest, type GuestEntry, type Invoked, type SandboxFactory, type SandboxLimits } from './sandbox';
 
 type Ivm = typeof IvmModule;
 const require = createRequire(import.meta.url);
@@ -91,28 +92,49 @@ const now = () => performance.now();
 export class IsolateSandbox extends Sandbox {
   private context: IvmModule.Context;
   private fns: Record<GuestEntry, IvmModule.Reference<(arg: string) => string>>;
+  private callPlain: IvmModule.Reference<(req: CallRequest['plain']) => unknown>;
 
   constructor(private isolate: IvmModule.Isolate, guest: IvmModule.Script, limits: SandboxLimits = DEFAULT_LIMITS) {
     super(limits);
     this.context = isolate.createContextSync();
     guest.runSync(this.context, { timeout: 5000 });
     // Take the entry points, then remove the global so the learner's code cannot reach or replace them.
-    const g = this.context.global.getSync('__guest', { reference: true }) as IvmModule.Reference<Record<GuestEntry, unknown>>;
+    const g = this.context.global.getSync('__guest', { reference: true }) as IvmModule.Reference<Record<GuestEntry | 'callPlain', unknown>>;
     const fn = (k: GuestEntry) => g.getSync(k, { reference: true }) as IvmModule.Reference<(arg: string) => string>;
     this.fns = { load: fn('load'), call: fn('call'), takeLogs: fn('takeLogs') };
+    this.callPlain = g.getSync('callPlain', { reference: true }) as IvmModule.Reference<(req: CallRequest['plain']) => unknown>;
     g.release();
     this.context.global.deleteSync('__guest');
   }
 
   protected invoke(fn: GuestEntry, arg: string, timeoutMs: number): Invoked {
+    const r = this.cross(this.fns[fn], arg, timeoutMs);
+    return 'stop' in r ? r : this.bounded(r.value);
+  }
+
+  /**
+   * Calls through `callPlain`: the request goes in and the outcome comes back as V8 structured copies (no JSON on
+   * either side; NaN, ±Infinity, -0 and undefined are kept as they are). The copy is checked to be plain data within
+   * the output limit before anything reads it.
+   */
+  override callRequest(request: CallRequest, timeoutMs: number): CallOutcome {
+    const r = this.cross(this.callPlain, request.plain, timeoutMs);
+    if ('stop' in r) return this.stopped(r, timeoutMs);
+    const size = plainSize(r.value, this.limits.maxOutputChars);
+    if (size < 0) return { kind: 'crash', message: 'the result of the call could not be read' };
+    if (size > this.limits.maxOutputChars) return { kind: 'crash', message: `the returned value is too large to check (more than ${this.limits.maxOutputChars} elements and characters of data)` };
+    return outcomeOf(r.value as Record<string, unknown>);
+  }
+
+  /** One crossing into the isolate under the time limit; the argument and the answer are copied. */
+  private cross(ref: IvmModule.Reference<(arg: never) => unknown> | IvmModule.Reference<(arg: string) => string> | IvmModule.Reference<(req: CallRequest['plain']) => unknown>, arg: unknown, timeoutMs: number): { value: unknown } | Exclude<Invoked, { text: string }> {
     if (this.broken || this.isolate.isDisposed) {
       this.broken = true;
       return { stop: 'engine', message: 'the sandbox had already failed' };
     }
     const t0 = now();
     try {
-      const text = this.fns[fn].applySync(undefined, [arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), arguments: { copy: true }, result: { copy: true } });
-      return this.bounded(text);
+      return { value: (ref as IvmModule.Reference<(arg: unknown) => unknown>).applySync(undefined, [arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), arguments: { copy: true }, result: { copy: true } }) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (this.isolate.isDisposed) {
@@ -129,6 +151,7 @@ export class IsolateSandbox extends Sandbox {
 
   dispose(): void {
     for (const r of Object.values(this.fns)) r.release();
+    this.callPlain.release();
     try {
       this.context.release();
     } catch {

@@ -35,8 +35,24 @@ export interface Logs {
   dropped: number;
 }
 
-/** The guest's three entry points (guest.ts). */
+/** The guest's text entry points (guest.ts; `callPlain` is the structured form of `call`, isolate.ts). */
 export type GuestEntry = 'load' | 'call' | 'takeLogs';
+
+/**
+ * One call for the guest, in both forms: `text` (made by encodeCallRequest, also the exact key of the call) for
+ * engines that take text, `plain` for engines that copy structured data (isolate.ts). Built once per case.
+ */
+export interface CallRequest {
+  text: string;
+  plain: { fn: string; args: unknown[]; options: CallOptions | undefined; fresh: boolean };
+}
+
+/** Both forms of one call request. */
+export function makeCallRequest(fn: string, args: unknown[], options: CallOptions | undefined): CallRequest {
+  const text = encodeCallRequest(fn, args, options);
+  // A structured copy is private to the guest like a parsed one; only function tables still need reviving there.
+  return { text, plain: { fn, args, options, fresh: !text.includes('"$fn"') } };
+}
 
 /** What one crossing into the engine gave: the guest's answer text, or why there is none. */
 export type Invoked = { text: string } | { stop: 'timeout' | 'memory' | 'engine' | 'guest'; message: string };
@@ -98,20 +114,27 @@ export abstract class Sandbox {
 
   /** Calls an export with plain-data arguments; the outcome is validated here, whatever the guest sent. */
   call(fn: string, args: unknown[], options: CallOptions | undefined, timeoutMs: number): CallOutcome {
-    return this.callEncoded(encodeCallRequest(fn, args, options), timeoutMs);
+    return this.callRequest(makeCallRequest(fn, args, options), timeoutMs);
+  }
+
+  /** `call` with both forms of the request made ahead (makeCallRequest); text engines send its text. */
+  callRequest(request: CallRequest, timeoutMs: number): CallOutcome {
+    return this.callEncoded(request.text, timeoutMs);
   }
 
   /** `call` with a request already made by `encodeCallRequest` (whose text is also an exact key of the call). */
   callEncoded(request: string, timeoutMs: number): CallOutcome {
     const r = this.invoke('call', request, timeoutMs);
-    if ('stop' in r) {
-      if (r.stop !== 'guest') this.interrupted = true;
-      if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
-      if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.memoryLimitMb()} MB)` };
-      if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };
-      return { kind: 'crash', message: r.message };
-    }
-    return parseOutcome(r.text);
+    return 'stop' in r ? this.stopped(r, timeoutMs) : parseOutcome(r.text);
+  }
+
+  /** The CallOutcome of a crossing that was cut short (time, memory, the engine) or refused by the guest. */
+  protected stopped(r: Exclude<Invoked, { text: string }>, timeoutMs: number): CallOutcome {
+    if (r.stop !== 'guest') this.interrupted = true;
+    if (r.stop === 'timeout') return { kind: 'timeout', ms: Math.round(timeoutMs) };
+    if (r.stop === 'memory') return { kind: 'crash', message: `it ran out of memory (limit ${this.memoryLimitMb()} MB)` };
+    if (r.stop === 'engine') return { kind: 'crash', message: `the sandbox failed (${r.message}); it was restarted for the next test` };
+    return { kind: 'crash', message: r.message };
   }
 
   /** Console lines printed since the last call of takeLogs. */
@@ -170,6 +193,40 @@ export function parseOutcome(text: string): CallOutcome {
   } catch {
     return { kind: 'crash', message: 'the result of the call could not be read' };
   }
+  return outcomeOf(o);
+}
+
+/**
+ * Checks that a structurally copied guest answer is plain data (arrays, plain objects, primitives — a copy may also
+ * hold Maps, Dates or typed arrays if the learner's realm changed the guest's helpers) and not larger than `limit`
+ * elements, keys and string characters together. Returns its size (counting stops just past `limit`), or -1 for
+ * anything that is not plain data.
+ */
+export function plainSize(x: unknown, limit: number): number {
+  let n = 0;
+  const stack: unknown[] = [x];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') n += v.length;
+    else if (Array.isArray(v)) {
+      n += v.length;
+      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object' || typeof v[i] === 'string') stack.push(v[i]);
+    } else if (v !== null && typeof v === 'object') {
+      if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        n += 1 + k.length;
+        const e = o[k];
+        if (e !== null && typeof e === 'object' || typeof e === 'string') stack.push(e);
+      }
+    } else if (typeof v !== 'number' && typeof v !== 'boolean' && v !== undefined && v !== null) return -1;
+    if (n > limit) return n;
+  }
+  return n;
+}
+
+/** Checks a decoded (or structurally copied) guest answer against the CallOutcome shapes; anything else is a crash. */
+export function outcomeOf(o: Record<string, unknown>): CallOutcome {
   if (!o || typeof o !== 'object') return { kind: 'crash', message: 'the result of the call could not be read' };
   switch (o.kind) {
     case 'return': {

@@ -11,6 +11,7 @@ import { engineVersion } from '../graders/lib/run';
 import { GRADER_VERSION } from '../graders/lib/version';
 import { conceptAnswer, historyOf, newestPerLearner, SUBMISSION_VERSION, type ConceptPolicy, type DuplicatePolicy, type Submission } from '../src/workspace/submission';
 import { discover } from './discover';
+import { cachedGrader } from './case-cache';
 import { budgetsFor, finishExercise, notRunResult, type ExerciseRun } from './grade-exercise';
 import { readSubmissionFile, type Intake } from './intake';
 import { GradingPool, RSS_LIMIT_MB, type Job } from './pool';
@@ -207,6 +208,9 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
     const [own] = await gradeGroup(i, [{ exerciseId: ex.id, code, seed: opts.seed, budgets, fileName: `${ex.slug}.ts` }]);
     return own;
   }
+  // Scoring names a mistake only after checking it against the tests a learner passes, which needs those tests'
+  // cases and each mistake's output on them: the same for every learner, so made once per run (case-cache.ts).
+  const scoring = new Map(exercises.map((ex) => [ex.id, cachedGrader(graders[ex.id])]));
   /** One learner's row: every exercise's run scored with their answers, validated; any failure is this row's error. */
   const assembleLearner = async (file: string, submission: Submission, i: number): Promise<LearnerReport> => {
     const resultsFile = `results/${String(i + 1).padStart(4, '0')}-${slug(submission.learner)}.json`;
@@ -215,7 +219,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
       opts.fault?.('assemble', file);
       const exs = await Promise.all(
         exercises.map(async (ex): Promise<LearnerExercise> => {
-          const g = graders[ex.id];
+          const g = scoring.get(ex.id)!;
           const sub = submission.exercises[ex.id];
           if (!sub) {
             const tests = listTests(g, opts.seed).map((t) => notRunResult(t, 'error', 'not submitted'));

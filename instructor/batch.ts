@@ -120,8 +120,8 @@ export function chooseSandbox(want: SandboxKind | undefined, say: (line: string)
   return 'quickjs';
 }
 
-/** Runs a whole batch; returns the validated report and whether any file failed. */
-export async function gradeBatch(opts: BatchOptions): Promise<{ report: InstructorReport; anyFileFailed: boolean }> {
+/** Runs a whole batch; returns the validated report, whether any file failed, and the grading processes' CPU time (ms). */
+export async function gradeBatch(opts: BatchOptions): Promise<{ report: InstructorReport; anyFileFailed: boolean; workerCpuMs: number }> {
   const t0 = performance.now();
   const say = opts.onProblem ?? (() => {});
   const exercises = exerciseInfos();
@@ -299,7 +299,7 @@ export async function gradeBatch(opts: BatchOptions): Promise<{ report: Instruct
   };
   // Learners were validated one by one above; the rest (provenance, overview, files) is ours and checked here.
   const checked = InstructorReport.parse({ ...report, learners: [] });
-  return { report: { ...checked, learners }, anyFileFailed: rejected > 0 };
+  return { report: { ...checked, learners }, anyFileFailed: rejected > 0, workerCpuMs: pool.workerCpuMs };
 }
 
 /** The text of anything thrown, including a zod error (its first issue's path and message). */

@@ -106,6 +106,20 @@ export function residentMb(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
+/** CPU time (user + system) a process has used so far in ms, or null where /proc is not available. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop()!.trim().split(' ');
+    const ticks = Number(f[11]) + Number(f[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS : null;
+  } catch {
+    return null;
+  }
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times (100 on every mainstream architecture). */
+const CLOCK_TICKS = 100;
+
 /** Wall-clock allowance of a group: twice its jobs' CPU budgets plus start-up slack. */
 export function watchdogMs(jobs: Job[]): number {
   return jobs.reduce((s, j) => s + 2 * j.budgets.exerciseMs, 5000);
@@ -131,6 +145,8 @@ export class GradingPool {
   replaced = 0;
   /** Highest resident memory (VmHWM) seen in any grading process, MB (0 where /proc is not available). */
   peakResidentMb = 0;
+  /** CPU time used by grading processes that have ended, ms (read from /proc just before each one is ended). */
+  workerCpuMs = 0;
 
   constructor(private opts: PoolOptions) {
     const n = Math.max(1, opts.jobs ?? availableParallelism());
@@ -200,6 +216,7 @@ export class GradingPool {
     const last = slot.channel.pid === undefined ? null : residentMb(slot.channel.pid);
     if (last) this.peakResidentMb = Math.max(this.peakResidentMb, last.hwm);
     if (slot.timer) clearTimeout(slot.timer);
+    this.countCpu(slot);
     slot.gone = true;
     slot.channel.kill();
     this.replaced++;
@@ -250,6 +267,11 @@ export class GradingPool {
     });
   }
 
+  private countCpu(slot: Slot): void {
+    if (slot.gone || slot.channel.pid === undefined) return;
+    this.workerCpuMs += cpuMsOf(slot.channel.pid) ?? 0;
+  }
+
   /** Stops every worker. */
   close(): void {
     this.checkMemory();
@@ -257,6 +279,7 @@ export class GradingPool {
     clearInterval(this.memoryWatch);
     for (const s of this.slots) {
       if (s.timer) clearTimeout(s.timer);
+      this.countCpu(s);
       s.gone = true;
       s.channel.kill();
     }

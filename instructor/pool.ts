@@ -67,7 +67,9 @@ function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply | Ready
   const child = fork(fileURLToPath(kind === 'isolate' ? workerUrl : quickjsHostUrl), [], {
     // isolated-vm must not share V8 with Node's startup snapshot; no learner code needs WebAssembly (also deleted
     // from the learner's realm, sandbox/guest.ts), but QuickJS itself is WebAssembly.
-    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm'] : []), `--max-old-space-size=${HEAP_MB}`, '--import', tsxLoader],
+    // --expose-gc: a reused isolate is collected between submissions (sandbox/isolate.ts); the guest deletes `gc`
+    // from every learner's realm before their code runs.
+    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm', '--expose-gc'] : []), `--max-old-space-size=${HEAP_MB}`, '--import', tsxLoader],
     serialization: 'advanced',
     // Nothing a learner prints reaches these streams (the sandbox has its own console).
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

@@ -22,6 +22,9 @@ function lockDown(): void {
   // FinalizationRegistry callbacks run when the engine collects garbage, which can be during a later learner's
   // turn in a reused engine (isolate.ts, quickjs.ts): one learner's code must never run on another's time.
   for (const n of ['WebAssembly', 'SharedArrayBuffer', 'Atomics', 'FinalizationRegistry']) delete g[n];
+  // `gc` exists only where the grading process runs with --expose-gc (pool.ts): the host collects a reused isolate
+  // between submissions with it (isolate.ts); a learner must not be able to. V8 makes it non-configurable but writable.
+  if ('gc' in g) g.gc = undefined;
 }
 lockDown();
 

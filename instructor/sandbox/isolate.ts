@@ -1,7 +1,7 @@
 // The default isolation boundary: a separate V8 isolate per submission (isolated-vm), a fresh context per
 // exercise. The learner's code gets its own heap with a hard memory limit and its own built-ins; nothing of Node
-// (require, process, fs, net, timers) exists in it. Only strings cross, copied: the host never holds a reference
-// to a learner value. V8 must run without Node's startup snapshot (`--no-node-snapshot`, instructor/README.md),
+// (require, process, fs, net, timers) exists in it. Only copies cross (text, or a call's plain data as a V8
+// structured copy): the host never holds a reference to a learner value. V8 must run without Node's startup snapshot (`--no-node-snapshot`, instructor/README.md),
 // so the pool runs these sandboxes in child processes started with that flag.
 import { createRequire } from 'node:module';
 import type IvmModule from 'isolated-vm';
@@ -49,6 +49,21 @@ export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
     if (isolate && !isolate.isDisposed) isolate.dispose();
     isolate = script = null;
   };
+  /**
+   * A full collection of a reused isolate between submissions, on no learner's clock: otherwise the previous
+   * learners' contexts (3–4 MB of garbage each, measured) were collected during a later learner's call, whose
+   * wall-clock limit then paid for it. Needs --expose-gc (pool.ts); without it the isolate collects as before.
+   */
+  const collect = () => {
+    const ctx = isolate!.createContextSync();
+    try {
+      ctx.evalSync('typeof gc === "function" && gc()', { timeout: 1000 });
+    } catch {
+      dispose(); // an isolate that cannot even collect serves no one
+    } finally {
+      if (isolate) ctx.release();
+    }
+  };
   const reusable = (): boolean => {
     if (!isolate || isolate.isDisposed || served >= SUBMISSIONS_PER_ISOLATE) return false;
     if (opened.some((b) => b.interrupted || b.broken)) return false;
@@ -81,6 +96,7 @@ export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
     close() {
       served++;
       if (!reusable()) dispose();
+      else collect();
       opened = [];
     },
   };

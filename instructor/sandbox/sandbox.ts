@@ -196,6 +196,8 @@ export function parseOutcome(text: string): CallOutcome {
   return outcomeOf(o);
 }
 
+const scalar = (x: unknown) => x === null || x === undefined || typeof x === 'number' || typeof x === 'boolean';
+
 /**
  * Checks that a structurally copied guest answer is plain data (arrays, plain objects, primitives — a copy may also
  * hold Maps, Dates or typed arrays if the learner's realm changed the guest's helpers) and not larger than `limit`
@@ -210,16 +212,15 @@ export function plainSize(x: unknown, limit: number): number {
     if (typeof v === 'string') n += v.length;
     else if (Array.isArray(v)) {
       n += v.length;
-      for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object' || typeof v[i] === 'string') stack.push(v[i]);
+      for (let i = 0; i < v.length; i++) if (!scalar(v[i])) stack.push(v[i]);
     } else if (v !== null && typeof v === 'object') {
       if (Object.getPrototypeOf(v) !== Object.prototype) return -1;
       const o = v as Record<string, unknown>;
       for (const k in o) {
         n += 1 + k.length;
-        const e = o[k];
-        if (e !== null && typeof e === 'object' || typeof e === 'string') stack.push(e);
+        if (!scalar(o[k])) stack.push(o[k]);
       }
-    } else if (typeof v !== 'number' && typeof v !== 'boolean' && v !== undefined && v !== null) return -1;
+    } else if (!scalar(v)) return -1;
     if (n > limit) return n;
   }
   return n;

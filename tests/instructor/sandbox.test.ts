@@ -4,13 +4,23 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { guestScript } from '../../instructor/sandbox/bundle';
 import { isolateFactory } from '../../instructor/sandbox/isolate';
 import { quickjsFactory } from '../../instructor/sandbox/quickjs';
-import { parseOutcome, type SandboxFactory } from '../../instructor/sandbox/sandbox';
+import { parseOutcome, plainSize, type SandboxFactory } from '../../instructor/sandbox/sandbox';
+import vm from 'node:vm';
 import { decodeTagged, decodeWire, encodeTagged, encodeWire, isPlainJson } from '../../instructor/sandbox/wire';
 import { Worker } from 'node:worker_threads';
 
 let guest = '';
 beforeAll(async () => {
   guest = await guestScript();
+});
+
+describe('structured answers (isolate)', () => {
+  it('are read only when they are plain data within the output limit', () => {
+    expect(plainSize({ kind: 'return', value: [[1, NaN], { a: undefined, b: 'xy' }] }, 100)).toBeGreaterThan(0);
+    for (const odd of [new Map(), new Date(0), new Float64Array(2), 10n, [Object.create(null)]]) expect(plainSize({ kind: 'return', value: odd }, 100)).toBe(-1);
+    expect(plainSize({ kind: 'return', value: 'x'.repeat(101) }, 100)).toBeGreaterThan(100);
+    expect(plainSize({ kind: 'return', value: new Array(200).fill(0) }, 100)).toBeGreaterThan(100);
+  });
 });
 
 describe('wire format', () => {
@@ -104,6 +114,14 @@ describe.each(engines)('$name sandbox', ({ factory }) => {
     expect(['throw', 'crash']).toContain(o.kind);
     expect(JSON.stringify(o)).toMatch(/memory|allocation failed|Array buffer/i);
     b.dispose();
+  });
+
+  it("takes the grading process's gc (isolate workers run with --expose-gc) out of the learner's realm", () => {
+    const realm = vm.createContext({});
+    // As V8 defines it with --expose-gc: writable, not configurable.
+    Object.defineProperty(realm, 'gc', { value: () => 'collected', writable: true, enumerable: true, configurable: false });
+    vm.runInContext(guest, realm);
+    expect(vm.runInContext('typeof gc', realm)).toBe('undefined');
   });
 
   it('has no file system, network, environment, process, timers or imports', async () => {

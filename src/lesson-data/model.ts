@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kvCacheBytes } from '../engine';
-import { compositionScores, copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId, type PathInput } from '../model';
+import { compositionScores, copyBatch, copyTaskFor, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId, type PathInput } from '../model';
 import { shippedModel as model } from '../model/shipped';
 
 const m = model.manifest;
@@ -14,6 +14,9 @@ const m = model.manifest;
 export const EVAL_SEQUENCES = 1000;
 /** Held-out sequences behind each ablation figure (a subset, to keep the build quick). */
 export const ABLATION_SEQUENCES = 200;
+
+/** Shorter sequence lengths whose copy accuracy the lessons also quote. */
+const SHORTER_LENGTHS = [16, 32];
 
 /** A head's row in the lesson tables. */
 interface HeadRow extends HeadId {
@@ -106,9 +109,15 @@ function compute() {
   let maxDiff = 0;
   for (let i = 0; i < fullLogits.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fullLogits.data[i] - cached.logits.data[i]));
 
+  // The same measurement on shorter held-out sequences (segments T/4 … T/2), for "every length up to maxSeqLen".
+  const byLength = SHORTER_LENGTHS.filter((T) => T < m.task.seqLen).map((T) => ({
+    T, copyAccuracy: evaluate(model, copyBatch(HELD_OUT_SEED, EVAL_SEQUENCES, copyTaskFor(T))).copyAccuracy,
+  }));
+
   return {
     copyAccuracy: full.copyAccuracy,
     copyPredictions: full.copyPredictions,
+    byLength,
     scores,
     inductionHead,
     ablated,
@@ -164,11 +173,15 @@ export const modelFacts = {
   layers: m.layers, heads: m.heads, dModel: m.dModel, dHead: m.dHead, maxSeqLen: m.maxSeqLen, vocabSize: m.vocab.length,
   params: parameterCount(model), steps: m.steps, phases: m.phases, seed: m.trainingSeed, finalLoss: m.finalLoss,
   finalCopyLoss: m.finalCopyLoss, seqLen: m.task.seqLen, minSegment: m.task.minSegment, maxSegment: m.task.maxSegment,
+  /** Shortest and longest training sequence of the last phase (one length when it did not mix lengths). */
+  trainLengths: m.phases[m.phases.length - 1].lengths ?? { min: m.task.seqLen, max: m.task.seqLen },
 };
 
 /** Copy accuracy over EVAL_SEQUENCES held-out sequences and chance (1 / vocabulary). */
 export const copyAccuracy = data.copyAccuracy;
 export const copyPredictions = data.copyPredictions;
+/** Copy accuracy over EVAL_SEQUENCES held-out sequences of each shorter length T (task copyTaskFor(T)). */
+export const accuracyByLength: { T: number; copyAccuracy: number }[] = data.byLength;
 export const chance = 1 / m.vocab.length;
 /** [layer][head] previous-token, duplicate-token and induction scores and mean entropy (nats) over the held-out set. */
 export const scores = data.scores;
@@ -194,6 +207,8 @@ export const mostNeeded = headRows.reduce((a, b) => (b.drop > a.drop ? b : a));
 export const leastNeeded = headRows.reduce((a, b) => (b.drop < a.drop ? b : a));
 /** The head with the lowest mean entropy (the sharpest map). */
 export const sharpest = headRows.reduce((a, b) => (b.entropy < a.entropy ? b : a));
+/** The head with the highest mean entropy (the most diffuse map). */
+export const mostDiffuse = headRows.reduce((a, b) => (b.entropy > a.entropy ? b : a));
 /**
  * A striking map that matters little: among heads whose ablation costs under 5 points, the one with the
  * lowest entropy (its map is the sharpest, most "explanatory"-looking); undefined if every head matters.

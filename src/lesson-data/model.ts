@@ -260,7 +260,13 @@ export const compositionVia = (() => {
   const how = via.input === 'key'
     ? ' Its query, the current letter, matches the key of the position whose previous letter is the same.'
     : '';
-  const sentence = `Removing the partner from the ${plural(via.input)} alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => plural(p.input)).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner through its ${plural(via.input)} (${letter}-composition).${how}`;
+  // A second input that loses at least half as much of the score also reads the partner: say so.
+  const drop = (p: (typeof paths)[number]) => composition.inductionScore - p.inductionScore;
+  const also = rest.filter((p) => drop(p) >= 0.5 * drop(via));
+  const alsoText = also.length > 0
+    ? `, and also through its ${also.map((p) => `${plural(p.input)} (${({ query: 'Q', key: 'K', value: 'V' } as const)[p.input]}-composition)`).join(' and ')}`
+    : '';
+  const sentence = `Removing the partner from the ${plural(via.input)} alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => plural(p.input)).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner ${also.length > 0 ? 'mainly ' : ''}through its ${plural(via.input)} (${letter}-composition)${alsoText}.${how}`;
   const key = letter.toLowerCase() as 'q' | 'k' | 'v';
   const others = composition.scores.filter((c) => c.head !== partnerHead.head).map((c) => c[key]);
   return {

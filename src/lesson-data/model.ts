@@ -244,6 +244,8 @@ export const kvBytes = {
 export const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 /** "layer 1 · head 0". */
 export const headName = (h: HeadId): string => `layer ${h.layer} · head ${h.head}`;
+/** "Layer 1 · head 0", to start a sentence. */
+export const HeadName = (h: HeadId): string => `Layer ${h.layer} · head ${h.head}`;
 
 /** "queries", "keys", "values". */
 export const plural = (input: PathInput): string => (input === 'query' ? 'queries' : `${input}s`);

@@ -2,10 +2,7 @@
 // forward pass on every change, and measures held-out copy accuracy for the chosen ablation.
 import weightsUrl from '../../model/weights/copy-model.json?url';
 import { copyBatch, evaluate, HELD_OUT_SEED, loadWeights, type HeadId, type ModelWeights } from '../../model';
-import { computeView, parseSequence, presets, renderQuery, renderStrip, renderSummary, type ModelView } from './model-demo-view';
-
-/** Held-out sequences behind the live copy-accuracy figure (small, so a toggle answers within a second or two). */
-const LIVE_SEQUENCES = 100;
+import { computeView, LIVE_SEQUENCES, parseSequence, presets, renderQuery, renderStrip, renderSummary, type ModelView } from './model-demo-view';
 
 function drawMap(canvas: HTMLCanvasElement, map: Float64Array, T: number, query: number, color: string): void {
   const px = Math.max(2, Math.floor(192 / T));

@@ -32,6 +32,12 @@ const toPage = (m: unknown) => {
   }
 };
 
+/**
+ * A console line goes the way the outcomes go, so it reaches the page before the outcomes of the calls after it
+ * (a line sent through the frame could arrive after the Run has ended and be dropped).
+ */
+const log = (level: string, text: string) => (port ? toPage({ type: 'log', level, text }) : post({ t: 'log', level, text }));
+
 // console.* of the learner's code goes to the page, capped so a chatty loop cannot flood it.
 let lines = 0;
 let chars = 0;
@@ -41,13 +47,13 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     if (cut) return;
     if (lines >= LOG_LIMITS.lines || chars >= LOG_LIMITS.chars) {
       cut = true;
-      post({ t: 'log', level: 'warn', text: '… further output was cut' });
+      log('warn', '… further output was cut');
       return;
     }
     const text = formatLogArgs(args);
     lines++;
     chars += text.length;
-    post({ t: 'log', level, text });
+    log(level, text);
   };
 }
 

@@ -320,6 +320,15 @@ describe('exercise workspace', () => {
     expect(await getCode(ex)).toBe(mine);
   });
 
+  it('shows the console lines of a Run that passes at once (they travel with its outcomes, not behind them)', async () => {
+    await open(ex);
+    await setCode(ex, `console.log('top-level line');\nconsole.warn('second line');\n${ex.solution}`);
+    await run(ex);
+    const out = (await ws(ex).locator('[data-console] pre').textContent()) ?? '';
+    expect(out).toContain('top-level line');
+    expect(out).toContain('second line');
+  });
+
   it('learner code cannot reach fetch, localStorage, document, parent or the site storage', async () => {
     await open(ex);
     await s.page.evaluate(() => localStorage.setItem('amm.secret', 'site-only'));

@@ -1,22 +1,24 @@
 // npm run model:train — trains the course's attention-only transformer on the in-context copy task with
 // TensorFlow.js (wasm backend) and writes src/model/weights/copy-model.json.
 //
-// The defaults are the shipped recipe: d_model 32, 2 heads, T = 32, an 8-letter segment repeated at a random
-// later offset, batch 64, 2,500 Adam steps at lr 3e-3, learned positions drawn from N(0, 1), next-token loss at
-// every position, fixed seed (same data and initial weights every run).
-// Options: --steps N, --batch N, --lr X, --dmodel N, --heads N, --seqlen T, --seg MIN,MAX,
-// --pos normal|sin (initial learned positions: N(0, 1) or the sinusoids of Vaswani et al.), --short N (the
-// first N steps at T = 32), --windows yes (those short sequences at random windows of the T positions),
-// --loss all|copy (copy: only where the next letter is a predictable copy), --from PATH (continue from a file
-// this script wrote; its phases stay in the manifest), --probe N (every N steps, a multiple of 100, the
-// engine measures copy accuracy and every head's previous-token, duplicate-token and induction scores on 40
-// held-out sequences, to watch the circuit form), --out PATH.
-// README "The trained model" records the T = 64 recipe tried for a previous-token + induction circuit.
+// The defaults are the shipped recipe: 2 layers × 2 heads, d_model 64, learned positions for T ≤ 64 that start
+// as sinusoids, every step a batch of 32 sequences of one length T drawn uniformly from 16 … 64 with a segment
+// of T/4 … T/2 letters repeated at a random later offset (`copyTaskFor`), 1,500 Adam steps at lr 5e-3,
+// next-token loss at every position, fixed seed (same data and initial weights every run).
+// Options: --steps N, --batch N, --lr X, --dmodel N, --heads N, --mix MIN,MAX (the range of T; --mix none
+// trains at one length: --seqlen T with --seg MIN,MAX), --pos normal|sin (initial learned positions: N(0, 1)
+// or the sinusoids of Vaswani et al.), --short N (the first N steps at T = 32), --windows yes (those short
+// sequences at random windows of the T positions), --loss all|copy (copy: only where the next letter is a
+// predictable copy), --from PATH (continue from a file this script wrote; its phases stay in the manifest),
+// --probe N (every N steps, a multiple of 100, the engine measures copy accuracy at T and at 32 and every
+// head's previous-token, duplicate-token and induction scores on 40 held-out sequences, to watch the circuit
+// form), --out PATH.
+// README "The trained model" records the recipes tried before this one.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng, type Rng, type Tensor } from '../../src/engine';
-import { copyBatch, copyPositions, copySequence, HELD_OUT_SEED, TRAIN_TASK, VOCAB, type CopyTaskSpec } from '../../src/model/data';
+import { copyBatch, copyPositions, copySequence, copyTaskFor, HELD_OUT_SEED, TRAIN_TASK, VOCAB, type CopyTaskSpec } from '../../src/model/data';
 import { evaluate } from '../../src/model/analysis';
 import { loadWeights, tensorNames, type ModelManifest, type ModelWeights, type TrainingPhase, type WeightFile } from '../../src/model/weights';
 import { tfForward, useWasm, type TfModelConfig, type TfParams } from './tf-model';
@@ -28,27 +30,31 @@ const arg = (name: string, fallback: string) => {
 };
 
 const SEED = 1206;
-const LR = Number(arg('lr', '3e-3'));
+const LR = Number(arg('lr', '5e-3'));
 const LAYERS = 2;
 const HEADS = Number(arg('heads', '2'));
-const D_MODEL = Number(arg('dmodel', '32'));
-const POS_INIT = arg('pos', 'normal') as 'normal' | 'sin';
+const D_MODEL = Number(arg('dmodel', '64'));
+const POS_INIT = arg('pos', 'sin') as 'normal' | 'sin';
 const PROBE_EVERY = Number(arg('probe', '0'));
-const SEQ_LEN = Number(arg('seqlen', '32'));
-const [segMin, segMax] = arg('seg', '8,8').split(',').map(Number);
+const SEQ_LEN = Number(arg('seqlen', '64'));
+const [segMin, segMax] = arg('seg', '16,32').split(',').map(Number);
 /** Continue from a weight file written by this script (its phases are kept in the new manifest). */
 const FROM = arg('from', '');
 const prior: ModelManifest | null = FROM ? (JSON.parse(readFileSync(resolve(FROM), 'utf8')) as WeightFile).manifest : null;
 /** Steps at T = 32 before T = 64 (same optimizer): with uniform early attention a short context forms the circuit sooner. */
 const SHORT_STEPS = Number(arg('short', '0'));
 const SHORT_WINDOWS = arg('windows', 'no') === 'yes';
+/** --mix MIN,MAX: every step draws T uniformly from MIN … MAX with the task `copyTaskFor(T)` (segments T/4 … T/2). */
+const MIX = arg('mix', '16,64') === 'none' ? null : arg('mix', '16,64').split(',').map(Number);
 const PHASE: TrainingPhase = {
-  task: { ...TRAIN_TASK, seqLen: SEQ_LEN, minSegment: segMin, maxSegment: segMax },
-  steps: Number(arg('steps', '2500')),
-  batchSize: Number(arg('batch', '64')),
+  // With mixed lengths the phase's task (its longest sequences, which set maxSeqLen) is copyTaskFor(MAX).
+  task: MIX ? copyTaskFor(MIX[1]) : { ...TRAIN_TASK, seqLen: SEQ_LEN, minSegment: segMin, maxSegment: segMax },
+  steps: Number(arg('steps', '1500')),
+  batchSize: Number(arg('batch', '32')),
   // A continuation draws other sequences than the run it continues.
   seed: SEED + (prior?.phases.length ?? 0),
   loss: arg('loss', 'all') as 'all' | 'copy',
+  ...(MIX ? { lengths: { min: MIX[0], max: MIX[1] } } : {}),
 };
 const OUT = resolve(arg('out', 'src/model/weights/copy-model.json'));
 
@@ -132,8 +138,9 @@ function weightFile(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase):
 function probe(cfg: TfModelConfig, params: TfParams, phase: TrainingPhase): string {
   const model = loadWeights(weightFile(cfg, params, phase));
   const e = evaluate(model, copyBatch(HELD_OUT_SEED + 99, 40, phase.task));
+  const short = phase.task.seqLen > 32 ? `  T=32 ${evaluate(model, copyBatch(HELD_OUT_SEED + 99, 40, copyTaskFor(32))).copyAccuracy.toFixed(3)}` : '';
   const fmt = (g: number[][]) => g.map((row) => row.map((x) => x.toFixed(2)).join(' ')).join(' | ');
-  return `copy acc ${e.copyAccuracy.toFixed(3)}  prev [${fmt(e.scores.previousToken)}]  dup [${fmt(e.scores.duplicate)}]  ind [${fmt(e.scores.induction)}]`;
+  return `copy acc ${e.copyAccuracy.toFixed(3)}${short}  prev [${fmt(e.scores.previousToken)}]  dup [${fmt(e.scores.duplicate)}]  ind [${fmt(e.scores.induction)}]`;
 }
 
 function tensorOf(m: ModelWeights, name: string): Tensor {
@@ -162,7 +169,7 @@ async function main(): Promise<void> {
   const recent = (a: number[]) => a.slice(-50).reduce((x, y) => x + y, 0) / Math.min(50, a.length);
   for (let step = 1; step <= PHASE.steps; step++) {
     const short = step <= SHORT_STEPS;
-    const task = short ? { ...PHASE.task, seqLen: 32 } : PHASE.task;
+    const task = short ? { ...PHASE.task, seqLen: 32 } : MIX ? copyTaskFor(rng.int(MIX[0], MIX[1] + 1)) : PHASE.task;
     const T = task.seqLen;
     // A short sequence sits at a random window of the 64 positions, so every position trains.
     const offset = short && SHORT_WINDOWS ? rng.int(0, PHASE.task.seqLen - T + 1) : 0;

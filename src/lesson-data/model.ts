@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { kvCacheBytes } from '../engine';
-import { compositionScores, copyBatch, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId, type PathInput } from '../model';
+import { compositionScores, copyBatch, copyTaskFor, decodeWithCache, evaluate, forward, HELD_OUT_SEED, parameterCount, type HeadId, type PathInput } from '../model';
 import { shippedModel as model } from '../model/shipped';
 
 const m = model.manifest;
@@ -14,6 +14,9 @@ const m = model.manifest;
 export const EVAL_SEQUENCES = 1000;
 /** Held-out sequences behind each ablation figure (a subset, to keep the build quick). */
 export const ABLATION_SEQUENCES = 200;
+
+/** Shorter sequence lengths whose copy accuracy the lessons also quote. */
+const SHORTER_LENGTHS = [16, 32];
 
 /** A head's row in the lesson tables. */
 interface HeadRow extends HeadId {
@@ -106,9 +109,15 @@ function compute() {
   let maxDiff = 0;
   for (let i = 0; i < fullLogits.data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fullLogits.data[i] - cached.logits.data[i]));
 
+  // The same measurement on shorter held-out sequences (segments T/4 … T/2), for "every length up to maxSeqLen".
+  const byLength = SHORTER_LENGTHS.filter((T) => T < m.task.seqLen).map((T) => ({
+    T, copyAccuracy: evaluate(model, copyBatch(HELD_OUT_SEED, EVAL_SEQUENCES, copyTaskFor(T))).copyAccuracy,
+  }));
+
   return {
     copyAccuracy: full.copyAccuracy,
     copyPredictions: full.copyPredictions,
+    byLength,
     scores,
     inductionHead,
     ablated,
@@ -164,11 +173,15 @@ export const modelFacts = {
   layers: m.layers, heads: m.heads, dModel: m.dModel, dHead: m.dHead, maxSeqLen: m.maxSeqLen, vocabSize: m.vocab.length,
   params: parameterCount(model), steps: m.steps, phases: m.phases, seed: m.trainingSeed, finalLoss: m.finalLoss,
   finalCopyLoss: m.finalCopyLoss, seqLen: m.task.seqLen, minSegment: m.task.minSegment, maxSegment: m.task.maxSegment,
+  /** Shortest and longest training sequence of the last phase (one length when it did not mix lengths). */
+  trainLengths: m.phases[m.phases.length - 1].lengths ?? { min: m.task.seqLen, max: m.task.seqLen },
 };
 
 /** Copy accuracy over EVAL_SEQUENCES held-out sequences and chance (1 / vocabulary). */
 export const copyAccuracy = data.copyAccuracy;
 export const copyPredictions = data.copyPredictions;
+/** Copy accuracy over EVAL_SEQUENCES held-out sequences of each shorter length T (task copyTaskFor(T)). */
+export const accuracyByLength: { T: number; copyAccuracy: number }[] = data.byLength;
 export const chance = 1 / m.vocab.length;
 /** [layer][head] previous-token, duplicate-token and induction scores and mean entropy (nats) over the held-out set. */
 export const scores = data.scores;
@@ -194,6 +207,8 @@ export const mostNeeded = headRows.reduce((a, b) => (b.drop > a.drop ? b : a));
 export const leastNeeded = headRows.reduce((a, b) => (b.drop < a.drop ? b : a));
 /** The head with the lowest mean entropy (the sharpest map). */
 export const sharpest = headRows.reduce((a, b) => (b.entropy < a.entropy ? b : a));
+/** The head with the highest mean entropy (the most diffuse map). */
+export const mostDiffuse = headRows.reduce((a, b) => (b.entropy > a.entropy ? b : a));
 /**
  * A striking map that matters little: among heads whose ablation costs under 5 points, the one with the
  * lowest entropy (its map is the sharpest, most "explanatory"-looking); undefined if every head matters.
@@ -229,6 +244,8 @@ export const kvBytes = {
 export const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 /** "layer 1 · head 0". */
 export const headName = (h: HeadId): string => `layer ${h.layer} · head ${h.head}`;
+/** "Layer 1 · head 0", to start a sentence. */
+export const HeadName = (h: HeadId): string => `Layer ${h.layer} · head ${h.head}`;
 
 /** "queries", "keys", "values". */
 export const plural = (input: PathInput): string => (input === 'query' ? 'queries' : `${input}s`);
@@ -245,7 +262,13 @@ export const compositionVia = (() => {
   const how = via.input === 'key'
     ? ' Its query, the current letter, matches the key of the position whose previous letter is the same.'
     : '';
-  const sentence = `Removing the partner from the ${plural(via.input)} alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => plural(p.input)).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner through its ${plural(via.input)} (${letter}-composition).${how}`;
+  // A second input that loses at least half as much of the score also reads the partner: say so.
+  const drop = (p: (typeof paths)[number]) => composition.inductionScore - p.inductionScore;
+  const also = rest.filter((p) => drop(p) >= 0.5 * drop(via));
+  const alsoText = also.length > 0
+    ? `, and also through its ${also.map((p) => `${plural(p.input)} (${({ query: 'Q', key: 'K', value: 'V' } as const)[p.input]}-composition)`).join(' and ')}`
+    : '';
+  const sentence = `Removing the partner from the ${plural(via.input)} alone takes the induction score from ${composition.inductionScore.toFixed(2)} to ${via.inductionScore.toFixed(2)}, while removing it from the ${rest.map((p) => plural(p.input)).join(' or the ')} leaves ${rest.map((p) => p.inductionScore.toFixed(2)).join(' and ')}: the induction head reads the partner ${also.length > 0 ? 'mainly ' : ''}through its ${plural(via.input)} (${letter}-composition)${alsoText}.${how}`;
   const key = letter.toLowerCase() as 'q' | 'k' | 'v';
   const others = composition.scores.filter((c) => c.head !== partnerHead.head).map((c) => c[key]);
   return {

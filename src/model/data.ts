@@ -14,8 +14,17 @@ export interface CopyTaskSpec {
   vocabSize: number;
 }
 
-/** The task the shipped model was trained on. */
-export const TRAIN_TASK: CopyTaskSpec = { seqLen: 32, minSegment: 8, maxSegment: 16, vocabSize: VOCAB.length };
+/**
+ * The copy task at length T: the repeated segment is T/4 … T/2 letters, so a longer sequence repeats a longer
+ * stretch (8–16 letters at T = 32, 16–32 at T = 64) and the share of predictable positions stays the same.
+ */
+export function copyTaskFor(T: number): CopyTaskSpec {
+  if (!Number.isInteger(T) || T < 4) throw new Error(`copy task: T must be an integer ≥ 4, got ${T}`);
+  return { seqLen: T, minSegment: Math.max(2, Math.floor(T / 4)), maxSegment: Math.floor(T / 2), vocabSize: VOCAB.length };
+}
+
+/** The task `npm run model:eval` and the lessons measure the shipped model on: the longest sequences it takes. */
+export const TRAIN_TASK: CopyTaskSpec = copyTaskFor(64);
 
 /** One sequence: random tokens in which tokens[src .. src+len) reappear at tokens[dst .. dst+len). */
 export interface CopySequence {

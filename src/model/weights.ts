@@ -19,6 +19,8 @@ export interface TrainingPhase {
   seed: number;
   /** Next-token loss at every position ('all') or only where the next token is a predictable copy ('copy'). */
   loss: 'all' | 'copy';
+  /** When set, every step drew its length T uniformly from min … max, with the task `copyTaskFor(T)`. */
+  lengths?: { min: number; max: number };
   /** Mean cross-entropy (nats) over the phase's last 50 steps, over the positions its loss uses. */
   finalLoss?: number;
   /** The same, only over the predictable copy positions. */

@@ -48,6 +48,8 @@ class Sandbox {
   private callSeq = 0;
   private waiters = new Map<string, Waiter>();
   private logSinks = new Map<number, (l: LogLine) => void>();
+  /** Ports to the frame's started spare workers, oldest first: a Run talks to its worker through one of them. */
+  private spares: { id: number; port: MessagePort }[] = [];
   private source: Promise<string>;
   ready!: Promise<void>;
 
@@ -65,6 +67,8 @@ class Sandbox {
   /** Creates (or re-creates, after a crash) the frame and waits until its first worker is warm. */
   private boot(): void {
     this.frame?.remove();
+    for (const s of this.spares) s.port.close();
+    this.spares = [];
     for (const w of this.waiters.values()) w(null);
     this.waiters.clear();
     const f = document.createElement('iframe');
@@ -90,13 +94,14 @@ class Sandbox {
     this.frame.contentWindow?.postMessage(m, '*');
   }
 
-  private postTransfer(m: ToFrame, transfer: Transferable[]): void {
-    this.frame.contentWindow?.postMessage(m, '*', transfer);
-  }
-
   private receive(e: MessageEvent): void {
     // Untrusted: accept only messages from our own frame, in the shape we expect.
     if (!this.frame || e.source !== this.frame.contentWindow) return;
+    const d = e.data as { type?: unknown; id?: unknown } | null;
+    if (d && typeof d === 'object' && d.type === 'spare') {
+      if (typeof d.id === 'number' && e.ports.length === 1) this.spares.push({ id: d.id, port: e.ports[0] });
+      return;
+    }
     this.accept(e.data);
   }
 
@@ -156,26 +161,43 @@ class Sandbox {
     this.logSinks.set(runId, onLog);
     const loaded = this.wait(`load:${runId}`, timeLimitMs + FRAME_GRACE_MS);
     performance.mark('amm:post-load');
-    // A direct line from the run's first worker: its batches' outcomes skip the frame (see frame.js `finish`).
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (e) => {
-      if (e.data && typeof e.data === 'object') this.accept({ ...(e.data as object), runId });
-    };
-    this.postTransfer({ type: 'load', runId, code, timeLimitMs, port: channel.port2 }, [channel.port2]);
+    // The code and calls go straight to a started spare worker through its port, and its outcomes come back the
+    // same way; the frame hears of them only to time the calls. Without a spare (or once a call has been stopped,
+    // which ends that worker) everything goes through the frame.
+    const spare = this.spares.shift() ?? null;
+    let direct = spare !== null;
+    if (spare) {
+      spare.port.onmessage = (e) => {
+        if (e.data && typeof e.data === 'object') this.accept({ ...(e.data as object), runId });
+      };
+      spare.port.postMessage({ t: 'load', code });
+    }
+    this.post({ type: 'load', runId, code, timeLimitMs, spareId: spare?.id });
     let firstOutcomes: Promise<CallOutcome[]> = Promise.resolve([]);
     const batch = async (calls: CallRequest[]): Promise<CallOutcome[]> => {
       if (calls.length === 0) return [];
       const callId = ++this.callSeq;
       const answer = this.wait(`outcome:${runId}:${callId}`, timeLimitMs * (calls.length + 1) + FRAME_GRACE_MS);
-      this.post({ type: 'batch', runId, callId, calls, timeLimitMs });
+      if (direct && spare) {
+        spare.port.postMessage({ t: 'batch', callId, calls });
+        this.post({ type: 'batch', runId, callId, count: calls.length, timeLimitMs });
+      } else this.post({ type: 'batch', runId, callId, calls, count: calls.length, timeLimitMs });
       const r = await answer;
       if (r?.type === 'outcomes') for (const [k, v] of Object.entries(r.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
       if (!r || r.type !== 'outcomes') {
         this.boot();
         return [{ kind: 'crash', message: 'the code sandbox stopped answering (it probably ran out of memory); it has been restarted' }];
       }
+      // The frame answered a direct batch: the spare was unusable, or a call was stopped and its worker ended.
+      if (r.stoppedAt !== undefined || r.redo) direct = false;
+      if (r.redo) return batch(calls);
       // Trusted copies: the values came from the learner's realm.
-      return r.outcomes.slice(0, calls.length).map((o) => (o.kind === 'return' ? { kind: 'return', value: toPlain(o.value), alloc: o.alloc, ...(o.args ? { args: toPlain(o.args) as unknown[] } : {}) } : o));
+      const outcomes = r.outcomes.slice(0, calls.length).map((o): CallOutcome => (o.kind === 'return' ? { kind: 'return', value: toPlain(o.value), alloc: o.alloc, ...(o.args ? { args: toPlain(o.args) as unknown[] } : {}) } : o));
+      // The calls that finished before the stop went down with their worker: they run again, in a fresh one.
+      const k = r.stoppedAt ?? 0;
+      if (k === 0) return outcomes;
+      const before = await batch(calls.slice(0, k));
+      return before.length < k ? before : [...before, ...outcomes];
     };
     // The frame queues this batch until the code has loaded (and fails it if loading fails).
     const calls = first();
@@ -184,7 +206,7 @@ class Sandbox {
     const m = await loaded;
     const end = () => {
       this.post({ type: 'end', runId });
-      channel.port1.close();
+      spare?.port.close();
       // Late log lines of an ended run are dropped.
       setTimeout(() => this.logSinks.delete(runId), 0);
     };
@@ -197,6 +219,7 @@ class Sandbox {
       return { message: m.message, line: m.line, column: m.column, timeout: m.timeout };
     }
     if (m.type !== 'loaded') return { message: 'unexpected answer from the code sandbox' };
+    if (m.direct === false) direct = false;
     // Where the load's time went (frame and worker clocks share the epoch), as marks for the bench.
     for (const [k, v] of Object.entries(m.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
     const call = async (fn: string, args: unknown[], options?: CallOptions): Promise<CallOutcome> =>

@@ -12,8 +12,9 @@ export interface CallRequest {
 /** Parent → frame: the requests the page sends (trusted, so typed but not parsed). */
 export type ToFrame =
   | { type: 'init'; workerSource: string }
-  | { type: 'load'; runId: number; code: string; timeLimitMs: number; port?: MessagePort }
-  | { type: 'batch'; runId: number; callId: number; calls: CallRequest[]; timeLimitMs: number }
+  | { type: 'load'; runId: number; code: string; timeLimitMs: number; spareId?: number }
+  /** A batch: with its calls when the frame carries them, only their count when they went to the worker's port. */
+  | { type: 'batch'; runId: number; callId: number; calls?: CallRequest[]; count: number; timeLimitMs: number }
   | { type: 'end'; runId: number };
 
 const allocReport = z.object({ peakElements: z.number(), peakWhat: z.string().max(200) });
@@ -37,6 +38,8 @@ export const FromFrameSchema = z.discriminatedUnion('type', [
     type: z.literal('loaded'),
     runId,
     exports: z.array(z.string().max(200)).max(1000),
+    /** False when the frame could not use the spare the page chose: calls must then go through the frame. */
+    direct: z.boolean().optional(),
     /** When the frame and the worker saw the load (epoch ms), for the bench's breakdown. */
     timing: z.record(z.string(), z.number()).optional(),
   }),
@@ -48,12 +51,16 @@ export const FromFrameSchema = z.discriminatedUnion('type', [
     column: z.number().int().optional(),
     timeout: z.boolean().optional(),
   }),
-  // Outcomes of a batch, in order; fewer than requested when a call was stopped (the rest did not run).
+  // Outcomes of a batch, in order; fewer than requested when a call was stopped (the rest did not run). A direct
+  // batch cut short is answered by the frame with the stop alone and the number of calls that finished before it
+  // (`stoppedAt`); `redo` asks the page to send a direct batch again through the frame.
   z.object({
     type: z.literal('outcomes'),
     runId,
     callId: z.number().int(),
     outcomes: z.array(CallOutcomeSchema).max(100_000),
+    stoppedAt: z.number().int().nonnegative().optional(),
+    redo: z.boolean().optional(),
     timing: z.record(z.string(), z.number()).optional(),
   }),
   z.object({ type: z.literal('log'), runId, level: z.enum(['log', 'info', 'warn', 'error', 'debug']), text: z.string().max(4000) }),

@@ -7,28 +7,36 @@ import { LEARNER_LINE_OFFSET, LEARNER_SOURCE_URL } from '../../graders/lib/learn
 import { LOG_LIMITS, formatLogArgs } from './log-format';
 
 type Incoming =
-  | { t: 'load'; code: string; port?: MessagePort }
+  | { t: 'port'; port: MessagePort }
+  | { t: 'load'; code: string }
   | { t: 'batch'; callId: number; calls: { fn: string; args: unknown[]; options?: CallOptions }[] };
 
-/** To the frame, which times every call and relays everything to the page. */
-const post = (m: unknown) => (self as unknown as Worker).postMessage(m);
+// Taken before the learner's file loads: code that replaces postMessage on the global or on MessagePort's prototype
+// (or Function.prototype.call) cannot cut the worker off from the frame or the page.
+const selfPost = (self as unknown as Worker).postMessage.bind(self);
+const portPost: (port: MessagePort, m: unknown) => void = Function.prototype.call.bind(MessagePort.prototype.postMessage);
+
+/** To the frame, which times every call (and, for a worker without a port, relays to the page). */
+const post = (m: unknown) => selfPost(m);
 /**
- * A port straight to the page (first worker of a run only): a batch's outcomes go this way, one hop instead of two
- * (the frame sends them only for a batch it stopped). If the port fails, the frame relays.
+ * The port straight to the page, given to a spare worker when it starts: the page sends the code and calls this way
+ * and gets the outcomes back this way, without passing through the frame's thread. A worker started after a stopped
+ * call has none; then everything goes through the frame.
  */
 let port: MessagePort | null = null;
-let relay = false;
 const toPage = (m: unknown) => {
-  if (port && !relay) {
-    try {
-      port.postMessage(m);
-      return;
-    } catch {
-      relay = true;
-    }
+  try {
+    if (port) portPost(port, m);
+  } catch {
+    // The page has closed its end: the run is over.
   }
-  if (relay) post({ t: 'relay', m });
 };
+
+/**
+ * A console line goes the way the outcomes go, so it reaches the page before the outcomes of the calls after it
+ * (a line sent through the frame could arrive after the Run has ended and be dropped).
+ */
+const log = (level: string, text: string) => (port ? toPage({ type: 'log', level, text }) : post({ t: 'log', level, text }));
 
 // console.* of the learner's code goes to the page, capped so a chatty loop cannot flood it.
 let lines = 0;
@@ -39,13 +47,13 @@ for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     if (cut) return;
     if (lines >= LOG_LIMITS.lines || chars >= LOG_LIMITS.chars) {
       cut = true;
-      post({ t: 'log', level: 'warn', text: '… further output was cut' });
+      log('warn', '… further output was cut');
       return;
     }
     const text = formatLogArgs(args);
     lines++;
     chars += text.length;
-    post({ t: 'log', level, text });
+    log(level, text);
   };
 }
 
@@ -77,8 +85,15 @@ async function load(js: string): Promise<void> {
   toPage({ type: 'loaded', exports: Object.keys(mod), timing });
 }
 
-/** Answers one call; the frame times each call between these answers. Returns the outcome as sent. */
-function answer(outcome: CallOutcome): CallOutcome {
+/**
+ * Answers one call: the frame times each call between these answers. A batch that came by the port gets its
+ * outcomes back by the port, all together, so the frame only hears that the call finished.
+ */
+function answer(outcome: CallOutcome, direct: boolean): CallOutcome {
+  if (direct) {
+    post({ t: 'item' });
+    return outcome;
+  }
   try {
     post({ t: 'item', outcome });
     return outcome;
@@ -90,20 +105,40 @@ function answer(outcome: CallOutcome): CallOutcome {
   }
 }
 
-let loading: Promise<void> = Promise.resolve();
+let loading: Promise<void> | null = null;
 
-self.onmessage = async (e: MessageEvent<Incoming>) => {
-  const m = e.data;
-  if (m.t === 'load') {
-    port = m.port ?? null;
-    loading = load(m.code);
-  } else if (m.t === 'batch') {
-    // The frame sends the first batch together with the code; it runs as soon as the code has loaded.
+/** A message from the frame or, when `direct`, from the page through the port. */
+async function receive(m: Incoming, direct: boolean): Promise<void> {
+  if (!m || typeof m !== 'object') return;
+  if (m.t === 'port' && !direct && m.port instanceof MessagePort) {
+    port = m.port;
+    port.onmessage = (e: MessageEvent<Incoming>) => void receive(e.data, true);
+  } else if (m.t === 'load' && typeof m.code === 'string') {
+    // One file per worker, ever.
+    loading ??= load(m.code);
+  } else if (m.t === 'batch' && Array.isArray(m.calls)) {
+    // The first batch is sent together with the code; it runs as soon as the code has loaded.
     await loading;
     if (!mod) return; // the frame has been told why (load-error) and answers the batch itself
     const outcomes: CallOutcome[] = [];
     const start = abs();
-    for (const c of m.calls) outcomes.push(answer(executeCall(mod, c.fn, c.args, c.options)));
-    toPage({ type: 'outcomes', callId: m.callId, outcomes, timing: { workerBatch: start, workerBatchDone: abs() } });
+    for (const c of m.calls) outcomes.push(answer(executeCall(mod, c.fn, c.args, c.options), direct));
+    if (!direct) return;
+    try {
+      portPost(port!, { type: 'outcomes', callId: m.callId, outcomes, timing: { workerBatch: start, workerBatchDone: abs() } });
+    } catch {
+      // toPlain already made every value cloneable; this is a last guard against one that still is not.
+      const sendable = outcomes.map((o): CallOutcome => {
+        try {
+          structuredClone(o);
+          return o;
+        } catch (err) {
+          return { kind: 'throw', message: `the returned value cannot be sent back: ${thrownMessage(err)}` };
+        }
+      });
+      toPage({ type: 'outcomes', callId: m.callId, outcomes: sendable });
+    }
   }
-};
+}
+
+self.onmessage = (e: MessageEvent<Incoming>) => void receive(e.data, false);

@@ -126,7 +126,11 @@ export async function createMonacoEditor(
       editor.revealLineInCenter(line);
       editor.setPosition({ lineNumber: line, column });
     },
-    clearError: () => monaco.editor.setModelMarkers(model, 'run', []),
+    // Setting markers, even none, redraws the editor's lines: only when a Run's error is shown, since a redraw at
+    // the click would hold up the page's thread just when the Run's answers come back.
+    clearError() {
+      if (monaco.editor.getModelMarkers({ resource: uri, owner: 'run' }).length > 0) monaco.editor.setModelMarkers(model, 'run', []);
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 // Shows a Run's report: a one-line summary (announced through the aria-live status), a load failure, the
-// recognised mistakes, then every test per part with its sentence, message, expected/actual tensors (mismatches
-// highlighted, worst index marked) and, for attention weights, the learner's map beside the reference one.
+// recognised mistakes, then per part every failing test with its sentence, message, expected/actual tensors
+// (mismatches highlighted, worst index marked) and, for attention weights, the learner's map beside the reference
+// one; the part's passed tests follow in one closed list.
 import type { GradeResult, TestResult } from '../../graders/lib/result';
 import type { LogLine } from '../sandbox/host';
 import type { RunReport } from './runner';
@@ -194,17 +195,32 @@ export function renderReport(root: HTMLElement, report: RunReport, data: Workspa
     const sec = el('section', 'amm-results__part');
     sec.dataset.part = part;
     sec.append(el(heading, undefined, `${PART_TITLE[part]}: ${s.passed} of ${s.total} passed (${s.points} of ${s.maxPoints} points)`));
-    const ul = el('ul', 'amm-results__tests');
-    for (const t of tests) {
-      // The verdict of a Run still looking for its smallest cases draws no tables: they are redrawn in a moment.
-      const open = !options.pending && t.status !== 'pass' && t.part !== 'c' && !openedFns.has(t.fn) && opened < OPEN_FAILURES;
-      if (open) {
-        opened++;
-        openedFns.add(t.fn);
+    const failing = tests.filter((t) => t.status !== 'pass');
+    if (failing.length) {
+      const ul = el('ul', 'amm-results__tests');
+      for (const t of failing) {
+        // The verdict of a Run still looking for its smallest cases draws no tables: they are redrawn in a moment.
+        const open = !options.pending && t.part !== 'c' && !openedFns.has(t.fn) && opened < OPEN_FAILURES;
+        if (open) {
+          opened++;
+          openedFns.add(t.fn);
+        }
+        ul.append(testItem(t, data, open, report.code, seen));
       }
-      ul.append(testItem(t, data, open, report.code, seen));
+      sec.append(ul);
     }
-    sec.append(ul);
+    // Passed tests sit in one closed list: a learner looks for what failed, and a closed list costs the browser
+    // almost nothing to draw (a passing Run's result paints several times faster than with one line per test).
+    const passed = tests.filter((t) => t.status === 'pass');
+    if (passed.length) {
+      const det = el('details', 'amm-results__passed');
+      const n = passed.length === 1 ? '1 test' : `${passed.length} tests`;
+      det.append(el('summary', undefined, failing.length ? `${n} passed` : `All ${n} passed`));
+      const ul = el('ul', 'amm-results__tests');
+      for (const t of passed) ul.append(testItem(t, data, false, report.code, seen));
+      det.append(ul);
+      sec.append(det);
+    }
     box.append(sec);
   }
   return summary;

@@ -37,6 +37,9 @@ async function run(id: string) {
 }
 /** Presses the plug's button and waits for its verdict (match, mismatch or error). */
 async function plugRun(id: string): Promise<string> {
+  // The click starts the run after a dynamic import, so the previous verdict could still be read as this one's:
+  // clear it first, and only a verdict written by this run ends the wait.
+  await s.page.evaluate((i) => delete document.querySelector<HTMLElement>(`[data-model-plug="${i}"]`)!.dataset.plug, id);
   await plug(id).locator('[data-plug-run]').click();
   await s.page.waitForFunction((i) => {
     const el = document.querySelector<HTMLElement>(`[data-model-plug="${i}"]`);

@@ -5,7 +5,7 @@ import type { Locator } from 'playwright-core';
 import { copyBatch, evaluate, HELD_OUT_SEED } from '../../src/model';
 import { shippedModel as model } from '../../src/model/shipped';
 import { computeView, parseSequence, presets } from '../../src/components/demos/model-demo-view';
-import { inductionHead } from '../../src/lesson-data/model';
+import { inductionHead, otherInductionHeads } from '../../src/lesson-data/model';
 import { openSession, type Session } from './harness';
 
 let s: Session;
@@ -65,26 +65,33 @@ describe('trained-model demo', () => {
     console.log(`model demo: forward pass for T = ${tokens.length} took ${ms} ms on the page`);
   });
 
-  it('ablating the induction head lowers held-out copy accuracy to what Node measures', async () => {
+  // Every induction head: one alone leaves the other to copy (the model has two that back each other up).
+  it('ablating the induction heads lowers held-out copy accuracy to what Node measures', async () => {
     await s.goto(PAGE);
     const demo = await openModelDemo();
     const held = copyBatch(HELD_OUT_SEED + 7, 100, model.manifest.task);
     const base = evaluate(model, held).copyAccuracy;
     await s.page.waitForFunction(() => document.querySelector('[data-amm-model]')?.getAttribute('data-copy-accuracy') !== null);
     expect(Number(await demo.getAttribute('data-copy-accuracy'))).toBeCloseTo(base, 12);
-    const box = demo.locator(`[data-ablate][data-layer="${inductionHead.layer}"][data-head="${inductionHead.head}"]`);
-    await box.focus();
-    await s.page.keyboard.press('Space');
-    expect(await box.isChecked()).toBe(true);
-    const want = evaluate(model, held, [inductionHead]).copyAccuracy;
+    const heads = [inductionHead, ...otherInductionHeads].map(({ layer, head }) => ({ layer, head }));
+    const boxes = heads.map((h) => demo.locator(`[data-ablate][data-layer="${h.layer}"][data-head="${h.head}"]`));
+    for (const box of boxes) {
+      await box.focus();
+      await s.page.keyboard.press('Space');
+      expect(await box.isChecked()).toBe(true);
+    }
+    const want = evaluate(model, held, heads).copyAccuracy;
     await s.page.waitForFunction((w) => Number(document.querySelector('[data-amm-model]')?.getAttribute('data-copy-accuracy')) === w, want, { timeout: 30_000 });
     expect(want).toBeLessThan(base - 0.2);
     await expect.poll(() => demo.locator('[data-out="accuracy"]').textContent()).toContain('with the ablation');
     const text = await demo.locator('[data-input="text"]').inputValue();
-    const v = computeView(model, parseSequence(text, maxSeqLen).tokens, [inductionHead]);
+    const v = computeView(model, parseSequence(text, maxSeqLen).tokens, heads);
     expect(await shownPredictions(demo)).toBe(v.predicted.map((t) => vocab[t]).join(''));
-    await s.page.keyboard.press('Space');
-    expect(await box.isChecked()).toBe(false);
+    for (const box of boxes) {
+      await box.focus();
+      await s.page.keyboard.press('Space');
+      expect(await box.isChecked()).toBe(false);
+    }
   });
 
   it('takes typed letters, ignores other characters with a note, and finds the repeat', async () => {

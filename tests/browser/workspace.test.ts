@@ -202,9 +202,9 @@ describe('exercise workspace', () => {
     expect([...by('b.tiled'), ...by('b.memory')].every((x) => x.endsWith(':pass'))).toBe(true);
   });
 
-  it('learner code that breaks the worker\'s port to the page still gets its results (through the frame)', async () => {
+  it('learner code that replaces postMessage (global and MessagePort\'s) and Function.prototype.call still gets its results', async () => {
     await open(ex);
-    await setCode(ex, `MessagePort.prototype.postMessage = () => { throw new Error('no port for you'); };\n${ex.solution}`);
+    await setCode(ex, `const no = () => { throw new Error('no port for you'); };\nMessagePort.prototype.postMessage = no;\n(globalThis as any).postMessage = no;\nFunction.prototype.call = no;\n${ex.solution}`);
     await run(ex);
     const all = [...(await statuses(ex, 'a')), ...(await statuses(ex, 'b'))];
     expect(all.length).toBeGreaterThan(5);
@@ -318,6 +318,15 @@ describe('exercise workspace', () => {
     await expect(banner.textContent()).resolves.toMatch(/storage is full/);
     expect(await banner.locator('[data-action="export-now"]').isVisible()).toBe(true);
     expect(await getCode(ex)).toBe(mine);
+  });
+
+  it('shows the console lines of a Run that passes at once (they travel with its outcomes, not behind them)', async () => {
+    await open(ex);
+    await setCode(ex, `console.log('top-level line');\nconsole.warn('second line');\n${ex.solution}`);
+    await run(ex);
+    const out = (await ws(ex).locator('[data-console] pre').textContent()) ?? '';
+    expect(out).toContain('top-level line');
+    expect(out).toContain('second line');
   });
 
   it('learner code cannot reach fetch, localStorage, document, parent or the site storage', async () => {

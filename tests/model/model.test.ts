@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tfForward, useWasm, type TfParams } from '../../scripts/model/tf-model';
 import {
-  argmaxAt, compositionScores, copyBatch, decodeWithCache, evaluate, forward, forwardPathAblated, HELD_OUT_SEED, loadWeights, parameterCount, tensorNames,
+  argmaxAt, compositionScores, copyBatch, copyTaskFor, decodeWithCache, evaluate, forward, forwardPathAblated, HELD_OUT_SEED, loadWeights, parameterCount, tensorNames,
   type ModelWeights,
 } from '../../src/model';
 import file from '../../src/model/weights/copy-model.json';
@@ -66,8 +66,9 @@ describe('engine forward pass (float64) against TensorFlow.js (float32, wasm)', 
     }));
   });
 
-  it('agrees on held-out sequences: relative difference ≤ 1e-4, same argmax everywhere', () => {
-    const seqs = copyBatch(HELD_OUT_SEED + 1, 16, model.manifest.task);
+  // The longest sequences the model takes (its task, T = maxSeqLen) and a shorter length (fewer positions).
+  it.each([model.manifest.task.seqLen, 20])('agrees on held-out sequences of T = %i: relative difference ≤ 1e-4, same argmax everywhere', (T0) => {
+    const seqs = copyBatch(HELD_OUT_SEED + 1, 16, copyTaskFor(T0));
     const T = seqs[0].tokens.length;
     const m = model.manifest;
     const mine = forward(model, seqs.map((s) => s.tokens)).logits; // (B, T, V)
@@ -157,11 +158,37 @@ describe('path ablation (lesson 8.1)', () => {
   });
 });
 
+describe('the copy task at length T', () => {
+  it('repeats a segment of T/4 … T/2 letters at a random later offset, for every T the model takes', () => {
+    for (const T of [16, 32, 64]) {
+      const seqs = copyBatch(7, 300, copyTaskFor(T));
+      const gaps = new Set<number>();
+      for (const s of seqs) {
+        expect(s.tokens).toHaveLength(T);
+        expect(s.len).toBeGreaterThanOrEqual(T / 4);
+        expect(s.len).toBeLessThanOrEqual(T / 2);
+        expect(s.dst).toBeGreaterThanOrEqual(s.src + s.len);
+        expect(s.dst + s.len).toBeLessThanOrEqual(T);
+        expect(s.tokens.slice(s.dst, s.dst + s.len)).toEqual(s.tokens.slice(s.src, s.src + s.len));
+        gaps.add(s.dst - s.src);
+      }
+      expect(gaps.size, `T=${T}: the repeat's offset must vary`).toBeGreaterThan(5);
+    }
+    expect(model.manifest.task.seqLen).toBe(model.manifest.maxSeqLen);
+  });
+});
+
 describe('copy accuracy of the shipped weights', () => {
   it('is at least 0.8 on 1,000 held-out sequences (chance 1/26)', () => {
     const e = evaluate(model, copyBatch(HELD_OUT_SEED, 1000, model.manifest.task));
     expect(e.copyPredictions).toBeGreaterThanOrEqual(1000 * (model.manifest.task.minSegment - 1));
     expect(e.copyAccuracy).toBeGreaterThanOrEqual(0.8);
     console.log(`copy accuracy of the shipped weights: ${e.copyAccuracy} over ${e.copyPredictions} predictions`);
+  });
+
+  // The model takes every T ≤ maxSeqLen, not only its longest sequences.
+  it.each([16, 32, 48])('is at least 0.8 on 300 held-out sequences of T = %i too', (T) => {
+    const e = evaluate(model, copyBatch(HELD_OUT_SEED, 300, copyTaskFor(T)));
+    expect(e.copyAccuracy).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -3,6 +3,8 @@
 import { headEntropy } from '../../engine';
 import { argmaxAt, copyBatch, decode, encode, forward, HELD_OUT_SEED, probabilitiesAt, type HeadId, type ModelWeights } from '../../model';
 
+/** Held-out sequences behind the demo's live copy-accuracy figure (small, so a toggle answers within a second or two). */
+export const LIVE_SEQUENCES = 100;
 
 /** Ready-made sequences: a held-out copy sequence, a phrase said twice, and letters with no repeat. */
 export function presets(model: ModelWeights): { id: string; label: string; text: string }[] {

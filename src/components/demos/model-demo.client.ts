@@ -2,10 +2,7 @@
 // forward pass on every change, and measures held-out copy accuracy for the chosen ablation.
 import weightsUrl from '../../model/weights/copy-model.json?url';
 import { copyBatch, evaluate, HELD_OUT_SEED, loadWeights, type HeadId, type ModelWeights } from '../../model';
-import { computeView, parseSequence, presets, renderQuery, renderStrip, renderSummary, type ModelView } from './model-demo-view';
-
-/** Held-out sequences behind the live copy-accuracy figure (small, so a toggle answers within a second or two). */
-const LIVE_SEQUENCES = 100;
+import { computeView, LIVE_SEQUENCES, parseSequence, presets, renderQuery, renderStrip, renderSummary, type ModelView } from './model-demo-view';
 
 function drawMap(canvas: HTMLCanvasElement, map: Float64Array, T: number, query: number, color: string): void {
   const px = Math.max(2, Math.floor(192 / T));
@@ -41,6 +38,16 @@ export async function mount(root: HTMLElement): Promise<void> {
     status.textContent = `The model's weights could not be loaded (${e instanceof Error ? e.message : String(e)}). Reload the page to try again.`;
     return;
   }
+  // A few short forward passes as part of loading, before anything is drawn: the engine's loops get compiled, and
+  // the learner's first sequence (up to 64 letters) runs on optimised code instead of paying for the JIT's warm-up.
+  const warmUp = Array.from({ length: 12 }, (_, i) => i % model.manifest.vocab.length);
+  const w0 = performance.now();
+  for (let k = 0; k < 24; k++) {
+    computeView(model, warmUp, k % 2 ? [{ layer: 0, head: 0 }] : []);
+    // In small tasks, so scrolling and typing elsewhere on the page never wait for the warm-up.
+    if (k % 3 === 2) await new Promise((done) => setTimeout(done, 0));
+  }
+  root.dataset.warmUpMs = (performance.now() - w0).toFixed(1);
   const { layers, heads, vocab } = model.manifest;
   const text = q<HTMLInputElement>('[data-input="text"]');
   const preset = q<HTMLSelectElement>('[data-input="preset"]');

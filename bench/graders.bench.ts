@@ -9,7 +9,7 @@ import { median, timeRuns, type BenchRow } from './lib.ts';
 
 const RUNS = 30;
 /** Rounds of the A/B mode (each round grades every exercise once per version). */
-const AB_ROUNDS = Number(process.env.GRADERS_ROUNDS ?? 60);
+const AB_ROUNDS = Number(process.env.GRADERS_ROUNDS ?? 300);
 
 /** What a bench needs of one checkout's grading library. */
 interface Version {

@@ -95,10 +95,12 @@ export function compare(actual: unknown, expected: unknown, check: Check): Verdi
  * ("weights[1] has 3 entries; expected Tk = 2"), or null when every leaf is a number at the right place.
  */
 export function validateNested(actual: unknown, shape: number[], name: string, dims: string[]): string | null {
-  const walk = (v: unknown, axis: number, index: number[]): string | null => {
-    const here = at(name, index);
+  // One index stack for the whole walk; a message (and its index text) is built only for the problem found.
+  const index: number[] = [];
+  const walk = (v: unknown, axis: number): string | null => {
     if (axis === shape.length) {
       if (typeof v === 'number') return null;
+      const here = at(name, index);
       if (Array.isArray(v)) return `${here} is an array; expected a number (${name} has ${shape.length} axes${dims.length ? `: ${dims.join(', ')}` : ''})`;
       return `${here} is ${describe(v)}; expected a number`;
     }
@@ -106,28 +108,23 @@ export function validateNested(actual: unknown, shape: number[], name: string, d
     const what = axis === shape.length - 1 ? 'numbers' : 'arrays';
     if (!Array.isArray(v)) {
       if (v === undefined && index.length === 0) return `${name} is undefined — did you forget to return it?`;
-      return `${here} is ${describe(v)}; expected an array of ${dimName} = ${shape[axis]} ${what}`;
+      return `${at(name, index)} is ${describe(v)}; expected an array of ${dimName} = ${shape[axis]} ${what}`;
     }
     if (v.length !== shape[axis]) {
-      return `${here} has ${v.length} ${v.length === 1 ? 'entry' : 'entries'}; expected ${dimName} = ${shape[axis]}`;
+      return `${at(name, index)} has ${v.length} ${v.length === 1 ? 'entry' : 'entries'}; expected ${dimName} = ${shape[axis]}`;
     }
     for (let i = 0; i < v.length; i++) {
-      const p = walk(v[i], axis + 1, [...index, i]);
+      // The last axis holds numbers: checked in place, recursing only into a leaf that is not one.
+      if (axis === shape.length - 1 && typeof v[i] === 'number') continue;
+      index.push(i);
+      const p = walk(v[i], axis + 1);
+      index.pop();
       if (p) return p;
     }
     return null;
   };
-  return walk(actual, 0, []);
+  return walk(actual, 0);
 }
-
-/** Flattens a rectangular nested array into [index, value] pairs in row-major order. */
-function leaves(x: unknown, index: number[] = [], out: [number[], unknown][] = []): [number[], unknown][] {
-  if (Array.isArray(x)) x.forEach((e, i) => leaves(e, [...index, i], out));
-  else out.push([index, x]);
-  return out;
-}
-
-const pick = (x: unknown, index: number[]): unknown => index.reduce<unknown>((v, i) => (Array.isArray(v) ? v[i] : undefined), x);
 
 /** Compares nested numbers: validation, then exact hidden positions (leaks), then atol + rtol·|expected|. */
 export function compareTensor(actual: unknown, expected: unknown, check: TensorCheck): Verdict {
@@ -143,18 +140,18 @@ export function compareTensor(actual: unknown, expected: unknown, check: TensorC
   let worst: Verdict['worst'] = null;
   let worstRank = -1;
   let mismatches = 0;
-  const total = leaves(expected).length;
-  for (const [index, e] of leaves(expected)) {
-    const a = pick(actual, index) as number;
-    const exp = e as number;
-    const isHidden = check.hidden !== undefined && pick(check.hidden, index) === true;
+  const total = shape.reduce((n, d) => n * d, 1);
+  // Row-major walk over expected, actual (same shape, validated above) and the hidden mask together, with one
+  // index stack: an index is copied only when it is reported.
+  const index: number[] = [];
+  const leaf = (exp: number, a: number, isHidden: boolean): void => {
     if (isHidden) {
       if (!Object.is(a, hiddenValue) && !(a === hiddenValue)) {
-        leaks.push(index);
+        leaks.push([...index]);
         mismatches++;
         if (lines.length < 3) lines.push(`${at(check.name, index)} = ${fmt(a)} at a ${word} position; it must be exactly ${fmt(hiddenValue)}`);
       }
-      continue;
+      return;
     }
     let good: boolean;
     let diff: number | null = null;
@@ -164,7 +161,7 @@ export function compareTensor(actual: unknown, expected: unknown, check: TensorC
       diff = Math.abs(a - exp);
       good = diff <= atol + rtol * Math.abs(exp);
     }
-    if (good) continue;
+    if (good) return;
     mismatches++;
     if (lines.length < 3) {
       const why = Number.isNaN(a) ? ' (NaN — an undefined operation such as 0·ln 0, ∞ − ∞ or 0/0 happened)' : '';
@@ -173,18 +170,33 @@ export function compareTensor(actual: unknown, expected: unknown, check: TensorC
     // NaN and infinities rank above any finite error so they are reported as the worst entry.
     const rank = diff ?? Infinity;
     if (!worst || rank > worstRank) {
-      worst = { index, expected: exp, actual: a, diff };
+      worst = { index: [...index], expected: exp, actual: a, diff };
       worstRank = rank;
     }
-  }
+  };
+  const visit = (e: unknown, a: unknown, h: unknown, axis: number): void => {
+    if (axis === shape.length) return leaf(e as number, a as number, h === true);
+    const es = e as unknown[];
+    const as = a as unknown[];
+    // A mask entry that is not an array hides nothing below it.
+    const hs = Array.isArray(h) ? h : undefined;
+    for (let i = 0; i < es.length; i++) {
+      index.push(i);
+      visit(es[i], as[i], hs?.[i], axis + 1);
+      index.pop();
+    }
+  };
+  visit(expected, actual, check.hidden, 0);
   if (mismatches === 0) return ok;
+  // (Assigned inside `leaf`, which the compiler's narrowing does not follow.)
+  const w = worst as Verdict['worst'];
   const head = leaks.length
     ? `${leaks.length} ${word} position${leaks.length > 1 ? 's' : ''} leaked (${word} entries must be exactly ${fmt(hiddenValue)})`
     : `${mismatches} of ${total} entries differ (tolerance ${fmtTol(atol)} + ${fmtTol(rtol)}·|expected|)`;
-  const worstLine = worst && worst.diff !== null && mismatches > 1 ? `; largest error ${fmt(worst.diff)} at ${at(check.name, worst.index)}` : '';
+  const worstLine = w && w.diff !== null && mismatches > 1 ? `; largest error ${fmt(w.diff)} at ${at(check.name, w.index)}` : '';
   // A single number needs no summary line.
   const message = total === 1 ? lines[0] : `${head}${worstLine}: ${lines.join('; ')}${mismatches > lines.length ? '; …' : ''}`;
-  return { pass: false, message, worst, leaks };
+  return { pass: false, message, worst: w, leaks };
 }
 
 /** Compares a shape tuple exactly, naming the dimensions: "shape of S: expected [Tq, Tk] = [2, 3], got [3, 2]". */

@@ -56,8 +56,18 @@ export function toPlain(value: unknown): unknown {
         budget -= n;
         seen.add(o);
         const out: unknown[] = [];
-        // Holes become undefined, which validation reports by index.
-        for (let i = 0; i < n; i++) out.push(read(o, i, depth));
+        // Holes become undefined, which validation reports by index. A number is taken as it is (the common leaf:
+        // tensors are mostly numbers); anything else goes through `copy`.
+        for (let i = 0; i < n; i++) {
+          let v: unknown;
+          try {
+            v = o[i];
+          } catch {
+            out.push({ $unsupported: 'a value that could not be read' });
+            continue;
+          }
+          out.push(typeof v === 'number' ? v : copy(v, depth + 1));
+        }
         seen.delete(o);
         return out;
       }
@@ -79,7 +89,14 @@ export function toPlain(value: unknown): unknown {
 
 /** Deep copy of trusted plain data (case inputs), so a learner mutating its arguments cannot change the case. */
 export function clonePlain<T>(x: T): T {
-  if (Array.isArray(x)) return x.map(clonePlain) as T;
+  if (Array.isArray(x)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      out.push(v !== null && typeof v === 'object' ? clonePlain(v) : v);
+    }
+    return out as T;
+  }
   if (x && typeof x === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(x)) out[k] = clonePlain(v);

@@ -100,6 +100,9 @@ function showSavedResult(m: Mounted): void {
   m.root.dataset.restored = 'true';
 }
 
+/** A Run still going after this long shows "Running your code…" (and the Run button is marked busy). */
+const BUSY_AFTER_MS = 150;
+
 /** Resolves after the next frame has been painted (or soon, in a hidden tab that paints no frames). */
 function nextPaint(): Promise<void> {
   return new Promise((done) => {
@@ -119,9 +122,13 @@ async function run(m: Mounted): Promise<void> {
   const { root, data, work } = m;
   const button = $<HTMLButtonElement>(root, '[data-action="run"]');
   const status = $(root, '[data-live]');
-  button.setAttribute('aria-busy', 'true');
   root.dataset.running = 'true';
-  status.textContent = 'Running your code…';
+  // Most Runs answer within a blink: "Running…" appears only for one that does not, so a quick Run paints (and
+  // announces) its verdict alone, without a busy state flashing first and a frame drawn for it on the way.
+  const busy = setTimeout(() => {
+    button.setAttribute('aria-busy', 'true');
+    status.textContent = 'Running your code…';
+  }, BUSY_AFTER_MS);
   clearLog(root);
   m.editor.clearError();
   try {
@@ -134,12 +141,14 @@ async function run(m: Mounted): Promise<void> {
       onLog: (l) => appendLog(root, l),
       // A failing Run's verdict is painted first; the smallest failing cases and known mistakes follow.
       onVerdict: (early) => {
+        clearTimeout(busy);
         status.textContent = renderReport(root, early, data, { pending: true });
         performance.mark('amm:verdict');
         verdictShown = true;
         return nextPaint();
       },
     });
+    clearTimeout(busy);
     m.lastReport = report;
     const summary = renderReport(root, report, data);
     if (status.textContent !== summary) status.textContent = summary;
@@ -169,6 +178,7 @@ async function run(m: Mounted): Promise<void> {
     status.textContent = `The Run could not finish: ${e instanceof Error ? e.message : String(e)}`;
     root.dataset.verdict = 'error';
   } finally {
+    clearTimeout(busy);
     m.running = false;
     button.removeAttribute('aria-busy');
     delete root.dataset.running;

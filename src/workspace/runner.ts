@@ -5,6 +5,7 @@ import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/ho
 import type { CallRequest } from '../sandbox/protocol';
 import { assemble, callOptions, gradeConcept, runTest } from '../../graders/lib/run';
 import { warmMistakes } from '../../graders/lib/diagnose';
+import { clonePlain } from '../../graders/lib/plain';
 import { GradeResult, type Answers, type TestResult } from '../../graders/lib/result';
 import { DEFAULT_TIME_LIMIT_MS } from './limits';
 import { LOG_LIMITS } from '../sandbox/log-format';
@@ -152,7 +153,8 @@ async function prefetched(first: FirstCalls, session: RunSession): Promise<Learn
   const known = (fn: string, args: unknown[], options?: CallOptions) => {
     const k = first.keyOf.get(args);
     const hit = answered.get(k && k.fn === fn && k.options === JSON.stringify(options ?? null) ? k.key : callKey(fn, args, options));
-    return hit && structuredClone(hit);
+    // Each test gets its own copy (several tests read one call's outcome); the outcome is plain data (toPlain).
+    return hit && clonePlain(hit);
   };
   const send = coalesced(session);
   return {

@@ -69,6 +69,7 @@ async function clickRun(page: Page, id: string, code: string): Promise<Timed> {
         const dom = performance.now();
         // rAF runs just before the frame is painted; a task posted from it runs after that paint.
         requestAnimationFrame(() => {
+          const frame = performance.now();
           const ch = new MessageChannel();
           ch.port1.onmessage = () => {
             const painted = performance.now();
@@ -77,6 +78,9 @@ async function clickRun(page: Page, id: string, code: string): Promise<Timed> {
               // Where the time went: the Run's own marks (page, frame and worker clocks share the epoch).
               const marks: Record<string, number> = {};
               for (const m of performance.getEntriesByType('mark')) if (m.name.startsWith('amm:') && m.startTime >= t0! && !(m.name in marks)) marks[m.name.slice(4)] = m.startTime - t0!;
+              // The frame that paints the verdict starts (its requestAnimationFrame callbacks run) and has painted.
+              marks['frame-start'] = frame - t0!;
+              marks['frame-painted'] = painted - t0!;
               performance.clearMarks();
               done({ ms: painted - t0!, domMs: dom - t0!, completeMs: performance.now() - t0!, verdict: ws.dataset.verdict ?? null, marks });
             };

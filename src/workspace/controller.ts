@@ -161,7 +161,9 @@ async function run(m: Mounted): Promise<void> {
     const saved = recordExerciseRun(data.id, { a: full('a'), b: full('b'), c: full('c') });
     refreshProgress(saved.value);
     if (!saved.ok) m.storageStatus(saved.error);
-    work.update({ attempted: true, lastResult: r ? checkResult(r) : work.value.lastResult }, true);
+    // The result and the history are saved with the next autosave (a fraction of a second later, or when the page
+    // is left): writing a large result at once would hold the page's thread just after the verdict is painted.
+    work.update({ attempted: true, lastResult: r ? checkResult(r) : work.value.lastResult });
     shownResult.set(m, work.value.lastResult);
     const now = new Date().toISOString();
     work.record((h) => {
@@ -169,7 +171,7 @@ async function run(m: Mounted): Promise<void> {
       h.firstRunAt ??= now;
       h.lastRunAt = now;
       if (full('a') && full('b')) h.passedAt ??= now;
-    });
+    }, false);
     delete root.dataset.restored;
     $<HTMLButtonElement>(root, '[data-action="reveal"]').disabled = false;
     $(root, '[data-reveal-note]').hidden = true;

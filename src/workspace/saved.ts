@@ -160,11 +160,11 @@ export class Work {
     for (const l of this.listeners) l();
   }
 
-  /** Adds to the history (runs, hints, solution, choices) and saves at once. */
-  record(change: (h: History) => void): void {
+  /** Adds to the history (runs, hints, solution, choices) and saves at once (or with the next autosave). */
+  record(change: (h: History) => void, now = true): void {
     const history = structuredClone(this.value.history);
     change(history);
-    this.update({ history }, true);
+    this.update({ history }, now);
   }
 
   /** Calls `l` after every change. */

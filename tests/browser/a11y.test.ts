@@ -1,13 +1,12 @@
 // axe-core over every built page in both Starlight themes: no serious or critical violation may remain.
 // The page list comes from dist/ itself, so a new lesson or exercise is checked without editing this file.
 import { readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dist } from './built-site';
 import { openSession, type Session } from './harness';
 
-const DIST = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : fileURLToPath(new URL('../../dist/', import.meta.url));
 
 /** Site paths of every built HTML page ("/", "/lessons/01-intuition/", …), the 404 page included. */
 function builtPages(): string[] {
@@ -16,10 +15,10 @@ function builtPages(): string[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.name === 'index.html') pages.push('/' + relative(DIST, dir).split('\\').join('/') + '/');
+      else if (entry.name === 'index.html') pages.push('/' + relative(dist, dir).split('\\').join('/') + '/');
     }
   };
-  walk(DIST);
+  walk(dist);
   // The sandbox document is an opaque-origin iframe host, not a page; 404.html is served for unknown paths.
   return [...pages.map((p) => p.replace(/^\/\/$/, '/')).sort(), '/no-such-page/'];
 }

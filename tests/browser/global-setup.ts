@@ -1,8 +1,8 @@
 // Serves the built site for the browser tests. `npm test` builds dist/ first.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { dist } from './built-site';
 import { missingChromium } from './chromium';
 import { serveStatic } from './static-server';
 
@@ -10,14 +10,10 @@ export default async function setup(project: TestProject) {
   // One clear line instead of a stack trace per test file (vitest.browser.config.ts skips the files outside CI).
   const missing = missingChromium();
   if (missing) throw new Error(missing);
-  // DIST_DIR lets parallel work build and test into separate folders.
-  const dist = process.env.DIST_DIR
-    ? resolve(process.env.DIST_DIR) + '/'
-    : fileURLToPath(new URL('../../dist/', import.meta.url));
-  if (!existsSync(dist + 'index.html')) {
+  if (!existsSync(join(dist, 'index.html'))) {
     throw new Error('dist/ is missing: run `npm run build` before the browser tests');
   }
-  const { server, url } = await serveStatic(dist);
+  const { server, url } = await serveStatic(dist + '/');
   project.provide('baseUrl', url);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }

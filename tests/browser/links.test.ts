@@ -1,18 +1,9 @@
 // Every internal link and asset reference in the built site resolves to a file: no page links to a 404.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dist, htmlFiles } from './built-site';
 
-const dist = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : fileURLToPath(new URL('../../dist', import.meta.url));
-
-function htmlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'pagefind' ? [] : htmlFiles(p);
-    return name.endsWith('.html') ? [p] : [];
-  });
-}
 
 /** Whether a site path (without query or hash) names a file the static server would send. */
 function resolves(path: string): boolean {

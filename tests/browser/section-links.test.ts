@@ -2,17 +2,17 @@
 // every section link a built workspace carries names an anchor that exists on the built lesson page, and every
 // section a grader or exercise can cite has such a link.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { dist, htmlFiles } from './built-site';
 
-const dist = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : fileURLToPath(new URL('../../dist', import.meta.url));
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 function files(dir: string, keep: (name: string) => boolean): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'pagefind' || name === 'node_modules' ? [] : files(p, keep);
+    if (statSync(p).isDirectory()) return name === 'node_modules' ? [] : files(p, keep);
     return keep(name) ? [p] : [];
   });
 }
@@ -20,7 +20,7 @@ function files(dir: string, keep: (name: string) => boolean): string[] {
 /** The sectionHref map of every workspace embedded in a built page. */
 function workspaceSectionLinks(): { page: string; links: Record<string, string> }[] {
   const out: { page: string; links: Record<string, string> }[] = [];
-  for (const page of files(dist, (n) => n.endsWith('.html'))) {
+  for (const page of htmlFiles()) {
     const html = readFileSync(page, 'utf8');
     for (const m of html.matchAll(/<script type="application\/json" class="amm-ws__data"[^>]*>([\s\S]*?)<\/script>/g)) {
       out.push({ page: page.slice(dist.length), links: (JSON.parse(m[1]) as { sectionHref: Record<string, string> }).sectionHref });

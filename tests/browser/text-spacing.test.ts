@@ -1,20 +1,10 @@
 // Text the built pages show reads as written: a "·" separator has a space on both sides or on neither (a product
 // such as "H·d_h"), never on one side only ("read ·0 of 10", "·(c)" after Astro dropped a line break), and no
 // sentence ends in an ellipsis plus a full stop ("over….").
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { dist, htmlFiles } from './built-site';
 
-const dist = process.env.DIST_DIR ? resolve(process.env.DIST_DIR) : fileURLToPath(new URL('../../dist', import.meta.url));
-
-function htmlFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) return name === 'pagefind' ? [] : htmlFiles(p);
-    return name.endsWith('.html') ? [p] : [];
-  });
-}
 
 /** The page's text as inline elements join it: scripts, styles and KaTeX's hidden MathML copy removed. */
 function visibleText(html: string): string {

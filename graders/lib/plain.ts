@@ -56,18 +56,8 @@ export function toPlain(value: unknown): unknown {
         budget -= n;
         seen.add(o);
         const out: unknown[] = [];
-        // Holes become undefined, which validation reports by index. A number is taken as it is (the common leaf:
-        // tensors are mostly numbers); anything else goes through `copy`.
-        for (let i = 0; i < n; i++) {
-          let v: unknown;
-          try {
-            v = o[i];
-          } catch {
-            out.push({ $unsupported: 'a value that could not be read' });
-            continue;
-          }
-          out.push(typeof v === 'number' ? v : copy(v, depth + 1));
-        }
+        // Holes become undefined, which validation reports by index.
+        for (let i = 0; i < n; i++) out.push(read(o, i, depth));
         seen.delete(o);
         return out;
       }

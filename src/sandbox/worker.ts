@@ -13,11 +13,9 @@ type Incoming =
 
 // Taken before the learner's file loads: code that replaces postMessage on the global or on MessagePort's prototype
 // (or Function.prototype.call) cannot cut the worker off from the frame or the page.
-const selfPost = (self as unknown as Worker).postMessage.bind(self);
-const portPost: (port: MessagePort, m: unknown) => void = Function.prototype.call.bind(MessagePort.prototype.postMessage);
-
 /** To the frame, which times every call (and, for a worker without a port, relays to the page). */
-const post = (m: unknown) => selfPost(m);
+const post: (m: unknown) => void = (self as unknown as Worker).postMessage.bind(self);
+const portPost: (port: MessagePort, m: unknown) => void = Function.prototype.call.bind(MessagePort.prototype.postMessage);
 /**
  * The port straight to the page, given to a spare worker when it starts: the page sends the code and calls this way
  * and gets the outcomes back this way, without passing through the frame's thread. A worker started after a stopped
@@ -85,6 +83,9 @@ async function load(js: string): Promise<void> {
   toPage({ type: 'loaded', exports: Object.keys(mod), timing });
 }
 
+/** toPlain already made every value cloneable; this is the outcome of one that still is not. */
+const unsendable = (err: unknown): CallOutcome => ({ kind: 'throw', message: `the returned value cannot be sent back: ${thrownMessage(err)}` });
+
 /**
  * Answers one call: the frame times each call between these answers. A batch that came by the port gets its
  * outcomes back by the port, all together, so the frame only hears that the call finished.
@@ -98,8 +99,7 @@ function answer(outcome: CallOutcome, direct: boolean): CallOutcome {
     post({ t: 'item', outcome });
     return outcome;
   } catch (err) {
-    // toPlain already made the value cloneable; this is a last guard against a value that still is not.
-    const bad: CallOutcome = { kind: 'throw', message: `the returned value cannot be sent back: ${thrownMessage(err)}` };
+    const bad = unsendable(err);
     post({ t: 'item', outcome: bad });
     return bad;
   }
@@ -127,13 +127,12 @@ async function receive(m: Incoming, direct: boolean): Promise<void> {
     try {
       portPost(port!, { type: 'outcomes', callId: m.callId, outcomes, timing: { workerBatch: start, workerBatchDone: abs() } });
     } catch {
-      // toPlain already made every value cloneable; this is a last guard against one that still is not.
       const sendable = outcomes.map((o): CallOutcome => {
         try {
           structuredClone(o);
           return o;
         } catch (err) {
-          return { kind: 'throw', message: `the returned value cannot be sent back: ${thrownMessage(err)}` };
+          return unsendable(err);
         }
       });
       toPage({ type: 'outcomes', callId: m.callId, outcomes: sendable });

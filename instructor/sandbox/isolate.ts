@@ -85,7 +85,7 @@ export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
         served = 0;
       }
       try {
-        const box = new IsolateSandbox(isolate, script!, limits);
+        const box = new IsolateSandbox(isolate, script!, limits, ivm);
         opened.push(box);
         return box;
       } catch (e) {
@@ -104,13 +104,33 @@ export function isolateFactory(guest: string, limits: SandboxLimits = DEFAULT_LI
 
 const now = () => performance.now();
 
+/** isolated-vm, for a sandbox made without a factory (throws when it cannot load). */
+function loadedIvm(): Ivm {
+  const loaded = loadIsolatedVm();
+  if ('error' in loaded) throw new Error(`isolated-vm could not be loaded: ${loaded.error}`);
+  return loaded.ivm;
+}
+
+/**
+ * Each request, serialized once outside any isolate. A request is made once per case and the cases are shared by
+ * the whole class (grade-exercise.ts, case-cache.ts), so every learner's call of it only deserializes this copy into
+ * their context — a new private copy each time — instead of serializing the arguments again (instructor/README.md, Throughput).
+ */
+const serializedRequests = new WeakMap<CallRequest['plain'], IvmModule.ExternalCopy<CallRequest['plain']>>();
+
+function serialized(ivm: Ivm, plain: CallRequest['plain']): IvmModule.ExternalCopy<CallRequest['plain']> {
+  let copy = serializedRequests.get(plain);
+  if (!copy) serializedRequests.set(plain, (copy = new ivm.ExternalCopy(plain)));
+  return copy;
+}
+
 /** One learner file in its own V8 context (fresh globals and built-ins) of an isolate owned by the factory. */
 export class IsolateSandbox extends Sandbox {
   private context: IvmModule.Context;
   private fns: Record<GuestEntry, IvmModule.Reference<(arg: string) => string>>;
   private callPlain: IvmModule.Reference<(req: CallRequest['plain']) => unknown>;
 
-  constructor(private isolate: IvmModule.Isolate, guest: IvmModule.Script, limits: SandboxLimits = DEFAULT_LIMITS) {
+  constructor(private isolate: IvmModule.Isolate, guest: IvmModule.Script, limits: SandboxLimits = DEFAULT_LIMITS, private ivm: Ivm = loadedIvm()) {
     super(limits);
     this.context = isolate.createContextSync();
     guest.runSync(this.context, { timeout: 5000 });
@@ -134,7 +154,7 @@ export class IsolateSandbox extends Sandbox {
    * the output limit before anything reads it.
    */
   override callRequest(request: CallRequest, timeoutMs: number): CallOutcome {
-    const r = this.cross(this.callPlain, request.plain, timeoutMs);
+    const r = this.cross(this.callPlain, serialized(this.ivm, request.plain).copyInto(), timeoutMs, false);
     if ('stop' in r) return this.stopped(r, timeoutMs);
     const size = plainSize(r.value, this.limits.maxOutputChars);
     if (size < 0) return { kind: 'crash', message: 'the result of the call could not be read' };
@@ -143,14 +163,14 @@ export class IsolateSandbox extends Sandbox {
   }
 
   /** One crossing into the isolate under the time limit; the argument and the answer are copied. */
-  private cross(ref: IvmModule.Reference<(arg: never) => unknown> | IvmModule.Reference<(arg: string) => string> | IvmModule.Reference<(req: CallRequest['plain']) => unknown>, arg: unknown, timeoutMs: number): { value: unknown } | Exclude<Invoked, { text: string }> {
+  private cross(ref: IvmModule.Reference<(arg: never) => unknown> | IvmModule.Reference<(arg: string) => string> | IvmModule.Reference<(req: CallRequest['plain']) => unknown>, arg: unknown, timeoutMs: number, copyArg = true): { value: unknown } | Exclude<Invoked, { text: string }> {
     if (this.broken || this.isolate.isDisposed) {
       this.broken = true;
       return { stop: 'engine', message: 'the sandbox had already failed' };
     }
     const t0 = now();
     try {
-      return { value: (ref as IvmModule.Reference<(arg: unknown) => unknown>).applySync(undefined, [arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), arguments: { copy: true }, result: { copy: true } }) };
+      return { value: (ref as IvmModule.Reference<(arg: unknown) => unknown>).applySync(undefined, [arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), arguments: { copy: copyArg }, result: { copy: true } }) };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (this.isolate.isDisposed) {

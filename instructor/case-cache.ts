@@ -3,8 +3,16 @@
 // process and shared: the learner only ever receives an encoded copy, and comparison only reads them.
 import type { Case, Grader, TestDef } from '../graders/lib/define';
 
-/** Cases kept per test before the memo stops growing (shrinking asks for many small variants). */
-const MAX_CASES_PER_TEST = 64;
+/**
+ * Cases kept per test before its memo stops growing. Shrinking asks for many small variants, and each distinct
+ * wrong program in a class walks its own path: with 64, the bench class (a handful of programs per exercise) already
+ * re-made ≈ 28 cases per submission that it had made before, and with them every known mistake's output on them
+ * (graders/lib/diagnose.ts keys those on the case object); with 256 it re-made none over 60 submissions. Shrunk cases are small (≈ 2 KB each, measured).
+ */
+const MAX_CASES_PER_TEST = 256;
+/** Cases kept by one grading process in all (bounds the memo's memory whatever the class: ≈ 40 MB at 2 KB a case). */
+const MAX_CASES = 20_000;
+let kept = 0;
 
 /** The same grader with `tests(seed)` and every test's `make` memoised. */
 export function cachedGrader(g: Grader): Grader {
@@ -23,7 +31,10 @@ export function cachedGrader(g: Grader): Grader {
               let c = memo.get(key);
               if (!c) {
                 c = t.make(params, s);
-                if (memo.size < MAX_CASES_PER_TEST) memo.set(key, c);
+                if (memo.size < MAX_CASES_PER_TEST && kept < MAX_CASES) {
+                  memo.set(key, c);
+                  kept++;
+                }
               }
               return c;
             },

@@ -68,7 +68,7 @@ const requests = new WeakMap<unknown[], Map<string, CallRequest>>();
 function requestFor(fn: string, args: unknown[], options: CallOptions | undefined): CallRequest {
   let byCall = requests.get(args);
   if (!byCall) requests.set(args, (byCall = new Map()));
-  const key = `${fn}\0${JSON.stringify(options ?? null)}`;
+  const key = options === undefined ? fn : `${fn}\0${JSON.stringify(options)}`;
   let req = byCall.get(key);
   if (req === undefined) byCall.set(key, (req = makeCallRequest(fn, args, options)));
   return req;

@@ -162,7 +162,7 @@ export class IsolateSandbox extends Sandbox {
     return outcomeOf(r.value as Record<string, unknown>);
   }
 
-  /** One crossing into the isolate under the time limit; the argument and the answer are copied. */
+  /** One crossing into the isolate under the time limit; the answer is copied, the argument too unless it is already a transferable copy. */
   private cross(ref: IvmModule.Reference<(arg: never) => unknown> | IvmModule.Reference<(arg: string) => string> | IvmModule.Reference<(req: CallRequest['plain']) => unknown>, arg: unknown, timeoutMs: number, copyArg = true): { value: unknown } | Exclude<Invoked, { text: string }> {
     if (this.broken || this.isolate.isDisposed) {
       this.broken = true;
@@ -170,7 +170,12 @@ export class IsolateSandbox extends Sandbox {
     }
     const t0 = now();
     try {
-      return { value: (ref as IvmModule.Reference<(arg: unknown) => unknown>).applySync(undefined, [arg], { timeout: Math.max(1, Math.ceil(timeoutMs)), arguments: { copy: copyArg }, result: { copy: true } }) };
+      const f = ref as IvmModule.Reference<(arg: unknown) => unknown>;
+      const timeout = Math.max(1, Math.ceil(timeoutMs));
+      const value = copyArg
+        ? f.applySync(undefined, [arg], { timeout, arguments: { copy: true }, result: { copy: true } })
+        : f.applySync(undefined, [arg as IvmModule.Transferable], { timeout, result: { copy: true } });
+      return { value };
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       if (this.isolate.isDisposed) {

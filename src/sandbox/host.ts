@@ -37,6 +37,8 @@ export interface RunSession {
   exports: string[];
   /** Ends the run: the worker is terminated and a fresh one is prepared for the next run. */
   end(): void;
+  /** False once the run has ended, or a newer run has stopped it (its worker is gone). */
+  alive(): boolean;
 }
 
 /** Extra time the page waits beyond a call's limit before deciding the frame itself is gone. */
@@ -280,7 +282,7 @@ class Sandbox {
     for (const [k, v] of Object.entries(m.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
     const call = async (fn: string, args: unknown[], options?: CallOptions): Promise<CallOutcome> =>
       (await batch([{ fn, args, options }]))[0] ?? { kind: 'crash', message: 'the code sandbox gave no answer' };
-    return { host: { call, callMany: (calls) => batchAll(batch, calls) }, batch, first: firstOutcomes, exports: m.exports, end };
+    return { host: { call, callMany: (calls) => batchAll(batch, calls) }, batch, first: firstOutcomes, exports: m.exports, end, alive: () => this.live.has(runId) };
   }
 }
 

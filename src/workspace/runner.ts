@@ -357,13 +357,17 @@ async function runOnce(id: string, code: string, answers: Answers, options: Para
   // A Run with a given seed (instructor tools) neither takes nor leaves a Run started ahead.
   const early = options.seed === undefined ? takeAhead(id, code, limit) : null;
   const adopted = early && (await early.session);
-  if (early && adopted && !(isLoadFailure(adopted) && adopted.superseded)) {
+  // Taken unless another run (the model plug-in) has stopped it since: then this Run starts afresh.
+  if (early && adopted && (isLoadFailure(adopted) ? !adopted.superseded : adopted.alive())) {
     performance.mark('amm:ran-ahead');
     for (const l of early.logs) onLog(l);
     early.sink = onLog;
     return grade(grader, () => early.plan, adopted, code, answers, t0, logs, options);
   }
-  if (early && !nextPlans.has(grader.meta.id)) nextPlans.set(grader.meta.id, early.plan);
+  if (early) {
+    if (adopted && !isLoadFailure(adopted)) adopted.end();
+    if (!nextPlans.has(grader.meta.id)) nextPlans.set(grader.meta.id, early.plan);
+  }
   // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
   if (ahead) nextPlans.delete(grader.meta.id);

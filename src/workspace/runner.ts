@@ -1,5 +1,6 @@
 // One Run: load the exercise's grader (trusted, on the page), load the learner's file into a fresh sandboxed
-// worker, let the grader call the learner's functions through the sandbox one test at a time, then score.
+// worker, let the grader call the learner's functions through the sandbox one test at a time, then score. A Run
+// can be started ahead of its click, while the learner pauses after an edit (`runAhead`); the click takes it.
 import type { Case, Grader, TestDef } from '../../graders/lib/define';
 import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
 import type { CallRequest } from '../sandbox/protocol';

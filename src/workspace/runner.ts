@@ -294,8 +294,21 @@ export function runAhead(id: string, code: string, timeLimitMs?: number): void {
   }
   nextPlans.delete(id);
   const limit = timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
-  const a: AheadRun = { code, timeLimitMs: limit, plan: p, logs: [], sink: null, session: Promise.resolve({ message: '' }) };
-  a.session = getSandbox().start(code, limit, (l) => (a.sink ? a.sink(l) : void a.logs.push(l)), () => [...p.first.requests.values()], true);
+  const a: AheadRun = {
+    code,
+    timeLimitMs: limit,
+    plan: p,
+    logs: [],
+    sink: null,
+    session: getSandbox().start(
+      code,
+      limit,
+      // Kept for the Run that takes it, capped as a Run caps them.
+      (l) => (a.sink ? a.sink(l) : a.logs.length <= LOG_LIMITS.lines && void a.logs.push(l)),
+      () => [...p.first.requests.values()],
+      true,
+    ),
+  };
   aheadRuns.set(id, a);
   // For tests and the bench: the first calls of a Run started ahead have been answered (or the file failed to load).
   void a.session.then(async (s) => {

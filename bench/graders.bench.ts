@@ -51,10 +51,22 @@ function bind(v: Version): Bound[] {
   });
 }
 
+/** The baseline's graders; its imports (zod …) resolve from its own folder, e.g. through a node_modules link. */
+async function loadBaseline(baseRoot: string, hereRoot: string): Promise<Version> {
+  try {
+    return await loadVersion(baseRoot);
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    const hint = `link this checkout's packages: ln -sfn ${join(hereRoot, 'node_modules')} ${join(baseRoot, 'node_modules')}`;
+    throw new Error(`GRADERS_BASELINE=${baseRoot}: ${(e as Error).message} (is its node_modules missing or a broken link? ${hint})`);
+  }
+}
+
 async function abRows(baseRoot: string): Promise<BenchRow[]> {
   if (!existsSync(join(baseRoot, 'graders/index.ts'))) throw new Error(`GRADERS_BASELINE=${baseRoot}: no graders/index.ts there`);
-  const here = bind(await loadVersion(resolve(import.meta.dirname, '..')));
-  const base = new Map(bind(await loadVersion(baseRoot)).map((b) => [b.id, b]));
+  const hereRoot = resolve(import.meta.dirname, '..');
+  const here = bind(await loadVersion(hereRoot));
+  const base = new Map(bind(await loadBaseline(baseRoot, hereRoot)).map((b) => [b.id, b]));
   const times = new Map(here.map((h) => [h.id, { now: [] as number[], base: [] as number[], tests: 0, baseTests: 0 }]));
   const time = async (b: Bound, seed: number) => {
     const t0 = performance.now();

@@ -10,6 +10,7 @@ import * as scoresShapeTransposed from '../exercises/01-scaled-dot-product/mista
 import * as softmaxWrongAxis from '../exercises/01-scaled-dot-product/mistakes/softmax-wrong-axis';
 import { count, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/01-scaled-dot-product');
@@ -22,7 +23,7 @@ const FIELD_DIMS: Record<Field, string[]> = { scores: ['Tq', 'Tk'], weights: ['T
 const FIELD_WORD: Record<Field, string> = { scores: 'scores S', weights: 'weights A', output: 'output O' };
 
 /** The part (a) case: the learner's shapes() against the shapes of the engine's own matrices. */
-function shapesCase(Tq: number, Tk: number, dK: number, dV: number): Case {
+function buildShapesCase(Tq: number, Tk: number, dK: number, dV: number): Case {
   const rng = createRng(1);
   const [Q, K, V] = [randomMatrix(rng, Tq, dK), randomMatrix(rng, Tk, dK), randomMatrix(rng, Tk, dV)];
   const r = attention2d(Q, K, V);
@@ -36,6 +37,9 @@ function shapesCase(Tq: number, Tk: number, dK: number, dV: number): Case {
     describe: describeParams({ Tq, Tk, d_k: dK, d_v: dV }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 /** A part (b) case: attention(Q, K, V) checked on one field against the engine. */
 function attentionCase(field: Field, Q: number[][], K: number[][], V: number[][]): Case {

@@ -9,6 +9,7 @@ import * as maskAfterSoftmax from '../exercises/02-causal-mask/mistakes/mask-aft
 import * as maskTransposed from '../exercises/02-causal-mask/mistakes/mask-transposed';
 import { count, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/02-causal-mask');
@@ -22,7 +23,7 @@ const hiddenOf = (k: number[][]) => k.map((row) => row.map((v) => v === 0));
 /** The additive mask the learner returns, derived from the engine's keep-mask. */
 const additive = (k: number[][]) => k.map((row) => row.map((v) => (v ? 0 : -Infinity)));
 
-function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
+function buildShapesCase(B: number, H: number, Tq: number, Tk: number): Case {
   // Shapes come from running the engine on tensors of these sizes, with the mask in its broadcast shape.
   const q: Tensor = zeros([B, H, Tq, 2]);
   const k: Tensor = zeros([B, H, Tk, 2]);
@@ -38,6 +39,9 @@ function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
     describe: describeParams({ B, H, Tq, Tk }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 function maskCase(Tq: number, Tk: number): Case {
   const k = keep(Tq, Tk);

@@ -9,6 +9,7 @@ import * as nanOnZeroWeight from '../exercises/03-attention-entropy/mistakes/nan
 import * as thresholdsNotNormalised from '../exercises/03-attention-entropy/mistakes/thresholds-not-normalised';
 import { dim, randomMatrix, roundTo } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/03-attention-entropy');
@@ -19,9 +20,8 @@ export const DIFFUSE_AT_LEAST = 0.8;
 
 const entropies = (A: number[][]) => Array.from(rowEntropy(fromNested(A)).data);
 
-/** The statement's rule applied to the engine's entropies. */
-function classify(A: number[][]): string[] {
-  const H = entropies(A);
+/** The statement's rule applied to the engine's entropies `H` of the rows of `A`. */
+function classify(A: number[][], H = entropies(A)): string[] {
   return A.map((row, i) => {
     const k = row.filter((w) => w > 0).length;
     if (k <= 1) return 'sharp';
@@ -43,7 +43,7 @@ function randomWeights(rng: Rng, Tq: number, Tk: number): number[][] {
   });
 }
 
-function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
+function buildShapesCase(B: number, H: number, Tq: number, Tk: number): Case {
   const w = tensor([B, H, Tq, Tk], new Float64Array(B * H * Tq * Tk).fill(1 / Tk));
   return {
     fn: 'shapes',
@@ -54,6 +54,9 @@ function shapesCase(B: number, H: number, Tq: number, Tk: number): Case {
     describe: describeParams({ B, H, Tq, Tk }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 const entropyCase = (A: number[][]): Case => ({
   fn: 'rowEntropy', args: [A], argNames: ['A'], readOnly: ['A'], expected: entropies(A),
@@ -70,19 +73,26 @@ const scoreCase = (S: number[][]): Case => ({
 /** Rounding decides rows this close to a threshold, so the statement leaves them ungraded. */
 const UNGRADED_BAND = 1e-9;
 
-/** A random row that lands within the band of a threshold (in practice never) is replaced by a one-hot row. */
-function awayFromThresholds(A: number[][]): number[][] {
+/**
+ * A random row that lands within the band of a threshold (in practice never) is replaced by a one-hot row. Returns
+ * the rows and the engine's entropies of the rows returned (computed once when no row was replaced).
+ */
+function awayFromThresholds(A: number[][]): { A: number[][]; H: number[] } {
   const H = entropies(A);
-  return A.map((row, i) => {
+  let replaced = false;
+  const rows = A.map((row, i) => {
     const k = row.filter((w) => w > 0).length;
     const h = k > 1 ? H[i] / Math.log(k) : 0;
     const near = Math.abs(h - SHARP_AT_MOST) < UNGRADED_BAND || Math.abs(h - DIFFUSE_AT_LEAST) < UNGRADED_BAND;
+    if (near) replaced = true;
     return near ? row.map((_, j) => (j === 0 ? 1 : 0)) : row;
   });
+  return { A: rows, H: replaced ? entropies(rows) : H };
 }
 
-const classifyCase = (A: number[][]): Case => ({
-  fn: 'classifyRows', args: [A], argNames: ['A'], readOnly: ['A'], expected: classify(A),
+/** Classifying the rows of A; `H` are their entropies when already computed. */
+const classifyCase = (A: number[][], H?: number[]): Case => ({
+  fn: 'classifyRows', args: [A], argNames: ['A'], readOnly: ['A'], expected: classify(A, H),
   check: { kind: 'exact', name: 'kinds' },
   describe: describeParams({ Tq: A.length, Tk: A[0].length }),
 });
@@ -167,7 +177,10 @@ function tests(seed: number): TestDef[] {
     id: 'b.classify.random', part: 'b', count: 4, min: { Tq: 1, Tk: 1 }, repeat: [3],
     params: (rng) => ({ Tq: dim(rng, 3, 8), Tk: dim(rng, 2, 8) }),
     title: (p) => `sharp, mixed or diffuse for the rows of a ${p.Tq}×${p.Tk} weight matrix`,
-    make: (p, s) => classifyCase(awayFromThresholds(randomWeights(createRng(s), p.Tq, p.Tk))),
+    make: (p, s) => {
+      const away = awayFromThresholds(randomWeights(createRng(s), p.Tq, p.Tk));
+      return classifyCase(away.A, away.H);
+    },
   }));
   return out;
 }

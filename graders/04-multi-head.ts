@@ -9,18 +9,18 @@ import * as scaleByDModel from '../exercises/04-multi-head/mistakes/scale-by-d-m
 import * as sharedSoftmaxAcrossHeads from '../exercises/04-multi-head/mistakes/shared-softmax-across-heads';
 import { count, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/04-multi-head');
 
 type Layer = { X: number[][]; Wq: number[][]; Wk: number[][]; Wv: number[][]; Wo: number[][]; h: number; causal: boolean };
 
-/** The engine's layer on one sequence (batch axis of size 1 added here and removed from the results). */
-function engineLayer(L: Layer) {
+/** The engine's layer on one sequence (batch axis of size 1 added here); only `field` is read back as nested arrays. */
+function engineLayer(L: Layer, field: Field): unknown {
   const w = (m: number[][]) => fromNested(m);
   const r = multiHeadAttention({ x: fromNested([L.X]), wq: w(L.Wq), wk: w(L.Wk), wv: w(L.Wv), wo: w(L.Wo), heads: L.h, causal: L.causal });
-  const drop = (t: Tensor) => (toNested(t) as unknown[])[0];
-  return { r, weights: drop(r.weights), heads: drop(r.heads), output: drop(r.output) };
+  return (toNested(r[field]) as unknown[])[0];
 }
 
 const SHAPE_DIMS = {
@@ -28,27 +28,19 @@ const SHAPE_DIMS = {
   concat: ['T', 'H·d_h'], Wo: ['H·d_h', 'd_model'], output: ['T', 'd_model'],
 };
 
-/** Shapes already computed (the GPT-2-sized layer costs ~10 ms per run of the engine). */
-const shapeMemo = new Map<string, Record<string, number[]>>();
-
 function engineShapes(T: number, dModel: number, h: number): Record<string, number[]> {
-  const key = `${T},${dModel},${h}`;
-  const known = shapeMemo.get(key);
-  if (known) return known;
   const x = zeros([1, T, dModel]);
   const w = zeros([dModel, dModel]);
   const r = multiHeadAttention({ x, wq: w, wk: w, wv: w, wo: w, heads: h });
   const noBatch = (t: Tensor) => t.shape.slice(1);
-  const shapes = {
+  return {
     Q: noBatch(linear(x, w)), Qh: noBatch(r.q), S: noBatch(r.weights), Oh: noBatch(r.heads),
     concat: noBatch(mergeHeads(r.heads)), Wo: w.shape, output: noBatch(r.output),
   };
-  if (dModel >= 64) shapeMemo.set(key, shapes); // only the large fixed case is worth keeping
-  return shapes;
 }
 
 /** Part (a): every shape read off the engine's own tensors for a layer of these sizes (zeros suffice for shapes). */
-function shapesCase(T: number, dModel: number, h: number): Case {
+function buildShapesCase(T: number, dModel: number, h: number): Case {
   return {
     fn: 'shapes',
     args: [T, dModel, h],
@@ -58,6 +50,9 @@ function shapesCase(T: number, dModel: number, h: number): Case {
     describe: describeParams({ T, d_model: dModel, H: h }),
   };
 }
+
+/** The shapes case of these sizes, built once (the GPT-2-sized layer costs ~10 ms per run of the engine). */
+const shapesCase = memoBySize(buildShapesCase);
 
 function splitCase(X: number[][], h: number): Case {
   const t = splitHeads(fromNested([X]), h); // (1, h, T, d_h)
@@ -90,7 +85,6 @@ const FIELD_DIMS: Record<Field, string[]> = { weights: ['H', 'Tq', 'Tk'], heads:
 const FIELD_WORD: Record<Field, string> = { weights: 'per-head weights', heads: 'per-head outputs', output: 'layer output' };
 
 function forwardCase(field: Field, L: Layer): Case {
-  const ref = engineLayer(L);
   // Future weights of a causal layer must be exactly 0.
   const hidden = L.causal && field === 'weights'
     ? Array.from({ length: L.h }, () => L.X.map((_, i) => L.X.map((__, j) => j > i)))
@@ -101,7 +95,7 @@ function forwardCase(field: Field, L: Layer): Case {
     argNames: ['X', 'Wq', 'Wk', 'Wv', 'Wo', 'H', 'causal'],
     readOnly: ['X', 'Wq', 'Wk', 'Wv', 'Wo'],
     field,
-    expected: ref[field],
+    expected: engineLayer(L, field),
     check: { kind: 'tensor', name: field, dims: FIELD_DIMS[field], hidden, hiddenValue: 0, hiddenWord: 'future' },
     describe: describeParams({ T: L.X.length, d_model: L.X[0].length, H: L.h }) + (L.causal ? ', causal' : ''),
   };

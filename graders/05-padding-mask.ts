@@ -10,6 +10,7 @@ import * as padsNotMasked from '../exercises/05-padding-mask/mistakes/pads-not-m
 import * as usesFirstLengthForAll from '../exercises/05-padding-mask/mistakes/uses-first-length-for-all';
 import { dim, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/05-padding-mask');
@@ -17,7 +18,7 @@ const meta = parseMeta(rawMeta, 'exercises/05-padding-mask');
 const SHAPE_DIMS = { padding: ['B', '1', '1', 'T'], causal: ['1', '1', 'T', 'T'], combined: ['B', '1', 'T', 'T'], scores: ['B', 'H', 'T', 'T'] };
 
 /** Part (a): shapes of the engine's own masks and scores for these sizes. */
-function shapesCase(B: number, H: number, T: number): Case {
+function buildShapesCase(B: number, H: number, T: number): Case {
   const pad = paddingMask(Array.from({ length: B }, () => T), T); // (B, 1, 1, T)
   const causal = reshape(causalMask(T, T), [1, 1, T, T]); // the causal mask viewed with its size-1 axes
   const combined = combineMasks(pad, causal);
@@ -31,6 +32,9 @@ function shapesCase(B: number, H: number, T: number): Case {
     describe: describeParams({ B, H, T }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 const lengthsText = (lengths: number[]) => `lengths [${lengths.join(', ')}]`;
 

@@ -9,6 +9,7 @@ import * as nonPowerOfTwoNaive from '../exercises/07-alibi/mistakes/non-power-of
 import * as slopesReversed from '../exercises/07-alibi/mistakes/slopes-reversed';
 import { count, dim, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/07-alibi');
@@ -20,7 +21,7 @@ const noBatch = (t: Tensor) => (toNested(t) as unknown[])[0];
 
 const SHAPE_DIMS = { slopes: ['H'], bias: ['H', 'Tq', 'Tk'], S: ['H', 'Tq', 'Tk'], A: ['H', 'Tq', 'Tk'], O: ['H', 'Tq', 'd_v'] };
 
-function shapesCase(H: number, Tq: number, Tk: number, dK: number, dV: number): Case {
+function buildShapesCase(H: number, Tq: number, Tk: number, dK: number, dV: number): Case {
   const past = pastOf(Tq, Tk);
   const bias = alibiBias(H, Tq, Tk, { past }); // (1, H, Tq, Tk)
   const r = attention(zeros([1, H, Tq, dK]), zeros([1, H, Tk, dK]), zeros([1, H, Tk, dV]), { mask: causalMask(Tq, Tk, { past }), bias });
@@ -32,6 +33,9 @@ function shapesCase(H: number, Tq: number, Tk: number, dK: number, dV: number): 
     describe: describeParams({ H, Tq, Tk, d_k: dK, d_v: dV }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 function slopesCase(H: number): Case {
   return { fn: 'alibiSlopes', args: [H], expected: alibiSlopes(H), check: { kind: 'tensor', name: 'slopes', dims: ['H'] }, describe: `H = ${H}` };

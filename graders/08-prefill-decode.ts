@@ -11,6 +11,7 @@ import * as recomputeCostQuadratic from '../exercises/08-prefill-decode/mistakes
 import * as wrongCausalOffset from '../exercises/08-prefill-decode/mistakes/wrong-causal-offset';
 import { count, dim, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/08-prefill-decode');
@@ -26,7 +27,7 @@ const SHAPE_DIMS = {
   cacheKeys: ['B', 'H_kv', 'P+1', 'd_h'],
 };
 
-function shapesCase(B: number, h: number, hkv: number, P: number, d: number): Case {
+function buildShapesCase(B: number, h: number, hkv: number, P: number, d: number): Case {
   const prefill = attention(zeros([B, h, P, d]), zeros([B, hkv, P, d]), zeros([B, hkv, P, d]), { causal: true });
   const cache = createKVCache();
   cache.prefill(zeros([B, hkv, P, d]), zeros([B, hkv, P, d]));
@@ -40,6 +41,9 @@ function shapesCase(B: number, h: number, hkv: number, P: number, d: number): Ca
     describe: describeParams({ B, H: h, H_kv: hkv, P, d_h: d }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Part (b): costs, checked field by field against attentionCost.

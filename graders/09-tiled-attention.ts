@@ -11,6 +11,7 @@ import * as normaliserNotRescaled from '../exercises/09-tiled-attention/mistakes
 import * as rescaleForgotten from '../exercises/09-tiled-attention/mistakes/rescale-forgotten';
 import { count, dim, randomMatrix } from './lib/cases';
 import { describeParams, fixed, random, type Case, type Grader, type TestDef } from './lib/define';
+import { memoBySize } from './lib/memo';
 import { parseMeta } from './lib/meta';
 
 const meta = parseMeta(rawMeta, 'exercises/09-tiled-attention');
@@ -32,7 +33,7 @@ const SHAPE_DIMS = {
   rowMax: ['B_q'], rowSum: ['B_q'], accumulator: ['B_q', 'd_v'], grid: ['query tiles', 'key tiles'],
 };
 
-function shapesCase(Tq: number, Tk: number, D: number, Dv: number, bq: number, bk: number): Case {
+function buildShapesCase(Tq: number, Tk: number, D: number, Dv: number, bq: number, bk: number): Case {
   const r = flashAttention(zeros([1, 1, Tq, D]), zeros([1, 1, Tk, D]), zeros([1, 1, Tk, Dv]), { blockQ: bq, blockK: bk, trace: true });
   const steps = r.trace ?? [];
   const s = steps[0]; // the first tile is a full one (or the whole axis when a block is larger)
@@ -50,6 +51,9 @@ function shapesCase(Tq: number, Tk: number, D: number, Dv: number, bq: number, b
     describe: describeParams({ Tq, Tk, d_k: D, d_v: Dv, B_q: bq, B_k: bk }),
   };
 }
+
+/** The shapes case of these sizes, built once (it depends on nothing else). */
+const shapesCase = memoBySize(buildShapesCase);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Part (b): one online-softmax step, taken from the engine's trace.

@@ -96,34 +96,59 @@ export function compare(actual: unknown, expected: unknown, check: Check): Verdi
  */
 export function validateNested(actual: unknown, shape: number[], name: string, dims: string[]): string | null {
   // One index stack for the whole walk; a message (and its index text) is built only for the problem found.
-  const index: number[] = [];
-  const walk = (v: unknown, axis: number): string | null => {
-    if (axis === shape.length) {
-      if (typeof v === 'number') return null;
-      const here = at(name, index);
-      if (Array.isArray(v)) return `${here} is an array; expected a number (${name} has ${shape.length} axes${dims.length ? `: ${dims.join(', ')}` : ''})`;
-      return `${here} is ${describe(v)}; expected a number`;
-    }
-    const dimName = dims[axis] ?? `axis ${axis}`;
+  return nestedProblem(actual, 0, { shape, name, dims, index: [] });
+}
+
+/** What `nestedProblem` walks against (module-level functions: no closures made per comparison). */
+interface NestedWalk {
+  shape: number[];
+  name: string;
+  dims: string[];
+  index: number[];
+}
+
+function nestedProblem(v: unknown, axis: number, w: NestedWalk): string | null {
+  const { shape, name, dims, index } = w;
+  if (axis === shape.length) {
+    if (typeof v === 'number') return null;
+    const here = at(name, index);
+    if (Array.isArray(v)) return `${here} is an array; expected a number (${name} has ${shape.length} axes${dims.length ? `: ${dims.join(', ')}` : ''})`;
+    return `${here} is ${describe(v)}; expected a number`;
+  }
+  if (!Array.isArray(v)) {
+    if (v === undefined && index.length === 0) return `${name} is undefined — did you forget to return it?`;
     const what = axis === shape.length - 1 ? 'numbers' : 'arrays';
-    if (!Array.isArray(v)) {
-      if (v === undefined && index.length === 0) return `${name} is undefined — did you forget to return it?`;
-      return `${at(name, index)} is ${describe(v)}; expected an array of ${dimName} = ${shape[axis]} ${what}`;
-    }
-    if (v.length !== shape[axis]) {
-      return `${at(name, index)} has ${v.length} ${v.length === 1 ? 'entry' : 'entries'}; expected ${dimName} = ${shape[axis]}`;
-    }
-    for (let i = 0; i < v.length; i++) {
-      // The last axis holds numbers: checked in place, recursing only into a leaf that is not one.
-      if (axis === shape.length - 1 && typeof v[i] === 'number') continue;
-      index.push(i);
-      const p = walk(v[i], axis + 1);
-      index.pop();
-      if (p) return p;
-    }
-    return null;
-  };
-  return walk(actual, 0);
+    return `${at(name, index)} is ${describe(v)}; expected an array of ${dims[axis] ?? `axis ${axis}`} = ${shape[axis]} ${what}`;
+  }
+  if (v.length !== shape[axis]) {
+    return `${at(name, index)} has ${v.length} ${v.length === 1 ? 'entry' : 'entries'}; expected ${dims[axis] ?? `axis ${axis}`} = ${shape[axis]}`;
+  }
+  const last = axis === shape.length - 1;
+  for (let i = 0; i < v.length; i++) {
+    // The last axis holds numbers: checked in place, recursing only into a leaf that is not one.
+    if (last && typeof v[i] === 'number') continue;
+    index.push(i);
+    const p = nestedProblem(v[i], axis + 1, w);
+    index.pop();
+    if (p) return p;
+  }
+  return null;
+}
+
+/** The running state of one `compareTensor` walk. */
+interface TensorWalk {
+  check: TensorCheck;
+  depth: number;
+  atol: number;
+  rtol: number;
+  hiddenValue: number;
+  word: string;
+  leaks: number[][];
+  lines: string[];
+  worst: Verdict['worst'];
+  worstRank: number;
+  mismatches: number;
+  index: number[];
 }
 
 /** Compares nested numbers: validation, then exact hidden positions (leaks), then atol + rtol·|expected|. */
@@ -131,72 +156,74 @@ export function compareTensor(actual: unknown, expected: unknown, check: TensorC
   const shape = shapeOf(expected);
   const problem = validateNested(actual, shape, check.name, check.dims);
   if (problem) return bad(problem);
-  const atol = check.atol ?? DEFAULT_TOL.atol;
-  const rtol = check.rtol ?? DEFAULT_TOL.rtol;
-  const hiddenValue = check.hiddenValue ?? 0;
-  const word = check.hiddenWord ?? 'masked';
-  const leaks: number[][] = [];
-  const lines: string[] = [];
-  let worst: Verdict['worst'] = null;
-  let worstRank = -1;
-  let mismatches = 0;
+  const w: TensorWalk = {
+    check, depth: shape.length,
+    atol: check.atol ?? DEFAULT_TOL.atol,
+    rtol: check.rtol ?? DEFAULT_TOL.rtol,
+    hiddenValue: check.hiddenValue ?? 0,
+    word: check.hiddenWord ?? 'masked',
+    leaks: [], lines: [], worst: null, worstRank: -1, mismatches: 0,
+    // Row-major walk over expected, actual (same shape, validated above) and the hidden mask together, with one
+    // index stack: an index is copied only when it is reported.
+    index: [],
+  };
+  visitTensor(expected, actual, check.hidden, 0, w);
+  if (w.mismatches === 0) return ok;
+  const { atol, rtol, hiddenValue, word, leaks, lines, mismatches, worst } = w;
   const total = shape.reduce((n, d) => n * d, 1);
-  // Row-major walk over expected, actual (same shape, validated above) and the hidden mask together, with one
-  // index stack: an index is copied only when it is reported.
-  const index: number[] = [];
-  const leaf = (exp: number, a: number, isHidden: boolean): void => {
-    if (isHidden) {
-      if (!Object.is(a, hiddenValue) && !(a === hiddenValue)) {
-        leaks.push([...index]);
-        mismatches++;
-        if (lines.length < 3) lines.push(`${at(check.name, index)} = ${fmt(a)} at a ${word} position; it must be exactly ${fmt(hiddenValue)}`);
-      }
-      return;
-    }
-    let good: boolean;
-    let diff: number | null = null;
-    if (Number.isNaN(a)) good = false;
-    else if (!Number.isFinite(exp) || !Number.isFinite(a)) good = a === exp;
-    else {
-      diff = Math.abs(a - exp);
-      good = diff <= atol + rtol * Math.abs(exp);
-    }
-    if (good) return;
-    mismatches++;
-    if (lines.length < 3) {
-      const why = Number.isNaN(a) ? ' (NaN — an undefined operation such as 0·ln 0, ∞ − ∞ or 0/0 happened)' : '';
-      lines.push(`${at(check.name, index)}: expected ${fmt(exp)}, got ${fmt(a)}${why}`);
-    }
-    // NaN and infinities rank above any finite error so they are reported as the worst entry.
-    const rank = diff ?? Infinity;
-    if (!worst || rank > worstRank) {
-      worst = { index: [...index], expected: exp, actual: a, diff };
-      worstRank = rank;
-    }
-  };
-  const visit = (e: unknown, a: unknown, h: unknown, axis: number): void => {
-    if (axis === shape.length) return leaf(e as number, a as number, h === true);
-    const es = e as unknown[];
-    const as = a as unknown[];
-    // A mask entry that is not an array hides nothing below it.
-    const hs = Array.isArray(h) ? h : undefined;
-    for (let i = 0; i < es.length; i++) {
-      index.push(i);
-      visit(es[i], as[i], hs?.[i], axis + 1);
-      index.pop();
-    }
-  };
-  visit(expected, actual, check.hidden, 0);
-  if (mismatches === 0) return ok;
-  // (Assigned inside `leaf`, which the compiler's narrowing does not follow.)
-  const w = worst as Verdict['worst'];
   const head = leaks.length
     ? `${leaks.length} ${word} position${leaks.length > 1 ? 's' : ''} leaked (${word} entries must be exactly ${fmt(hiddenValue)})`
     : `${mismatches} of ${total} entries differ (tolerance ${fmtTol(atol)} + ${fmtTol(rtol)}·|expected|)`;
-  const worstLine = w && w.diff !== null && mismatches > 1 ? `; largest error ${fmt(w.diff)} at ${at(check.name, w.index)}` : '';
+  const worstLine = worst && worst.diff !== null && mismatches > 1 ? `; largest error ${fmt(worst.diff)} at ${at(check.name, worst.index)}` : '';
   // A single number needs no summary line.
   const message = total === 1 ? lines[0] : `${head}${worstLine}: ${lines.join('; ')}${mismatches > lines.length ? '; …' : ''}`;
-  return { pass: false, message, worst: w, leaks };
+  return { pass: false, message, worst, leaks };
+}
+
+function visitTensor(e: unknown, a: unknown, h: unknown, axis: number, w: TensorWalk): void {
+  if (axis === w.depth) return tensorLeaf(e as number, a as number, h === true, w);
+  const es = e as unknown[];
+  const as = a as unknown[];
+  // A mask entry that is not an array hides nothing below it.
+  const hs = Array.isArray(h) ? h : undefined;
+  const { index } = w;
+  for (let i = 0; i < es.length; i++) {
+    index.push(i);
+    visitTensor(es[i], as[i], hs?.[i], axis + 1, w);
+    index.pop();
+  }
+}
+
+function tensorLeaf(exp: number, a: number, isHidden: boolean, w: TensorWalk): void {
+  const { index, lines } = w;
+  if (isHidden) {
+    if (!Object.is(a, w.hiddenValue) && !(a === w.hiddenValue)) {
+      w.leaks.push([...index]);
+      w.mismatches++;
+      if (lines.length < 3) lines.push(`${at(w.check.name, index)} = ${fmt(a)} at a ${w.word} position; it must be exactly ${fmt(w.hiddenValue)}`);
+    }
+    return;
+  }
+  let good: boolean;
+  let diff: number | null = null;
+  if (Number.isNaN(a)) good = false;
+  else if (!Number.isFinite(exp) || !Number.isFinite(a)) good = a === exp;
+  else {
+    diff = Math.abs(a - exp);
+    good = diff <= w.atol + w.rtol * Math.abs(exp);
+  }
+  if (good) return;
+  w.mismatches++;
+  if (lines.length < 3) {
+    const why = Number.isNaN(a) ? ' (NaN — an undefined operation such as 0·ln 0, ∞ − ∞ or 0/0 happened)' : '';
+    lines.push(`${at(w.check.name, index)}: expected ${fmt(exp)}, got ${fmt(a)}${why}`);
+  }
+  // NaN and infinities rank above any finite error so they are reported as the worst entry.
+  const rank = diff ?? Infinity;
+  if (!w.worst || rank > w.worstRank) {
+    w.worst = { index: [...index], expected: exp, actual: a, diff };
+    w.worstRank = rank;
+  }
 }
 
 /** Compares a shape tuple exactly, naming the dimensions: "shape of S: expected [Tq, Tk] = [2, 3], got [3, 2]". */
@@ -237,32 +264,42 @@ export function compareShapes(actual: unknown, expected: Record<string, number[]
 
 /** Deep exact equality of plain values, reporting the first differing index. */
 export function compareExact(actual: unknown, expected: unknown, name: string): Verdict {
-  const walk = (a: unknown, e: unknown, index: number[], label = name): string | null => {
-    const here = at(label, index);
-    if (Array.isArray(e)) {
-      if (!Array.isArray(a)) return `${here} is ${describe(a)}; expected an array of ${e.length}`;
-      if (a.length !== e.length) return `${here} has ${a.length} entries; expected ${e.length}`;
-      for (let i = 0; i < e.length; i++) {
-        const p = walk(a[i], e[i], [...index, i], label);
-        if (p) return p;
-      }
-      return null;
-    }
-    if (e !== null && typeof e === 'object') {
-      const keys = Object.keys(e);
-      if (a === null || typeof a !== 'object' || Array.isArray(a)) return `${here} is ${describe(a)}; expected an object with ${keys.join(', ')}`;
-      for (const k of keys) {
-        const p = walk((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], [], `${here}.${k}`);
-        if (p) return p;
-      }
-      return null;
-    }
-    if (Object.is(a, e) || a === e) return null;
-    const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : describe(v));
-    return `${here} is ${show(a)}; expected ${show(e)}`;
-  };
-  const p = walk(actual, expected, []);
+  const p = exactProblem(actual, expected, name, []);
   return p ? bad(p) : ok;
+}
+
+/**
+ * The first difference between `a` and `e` as a sentence, or null. `index` is the path below `label` (one stack for
+ * the walk): the label text is built only for the difference reported and for the keys of objects on the way.
+ */
+function exactProblem(a: unknown, e: unknown, label: string, index: number[]): string | null {
+  if (Array.isArray(e)) {
+    if (!Array.isArray(a)) return `${at(label, index)} is ${describe(a)}; expected an array of ${e.length}`;
+    if (a.length !== e.length) return `${at(label, index)} has ${a.length} entries; expected ${e.length}`;
+    for (let i = 0; i < e.length; i++) {
+      const ai: unknown = a[i];
+      const ei: unknown = e[i];
+      if (ai === ei) continue;
+      index.push(i);
+      const p = exactProblem(ai, ei, label, index);
+      index.pop();
+      if (p) return p;
+    }
+    return null;
+  }
+  if (e !== null && typeof e === 'object') {
+    const keys = Object.keys(e);
+    const here = at(label, index);
+    if (a === null || typeof a !== 'object' || Array.isArray(a)) return `${here} is ${describe(a)}; expected an object with ${keys.join(', ')}`;
+    for (const k of keys) {
+      const p = exactProblem((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], `${here}.${k}`, []);
+      if (p) return p;
+    }
+    return null;
+  }
+  if (Object.is(a, e) || a === e) return null;
+  const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : describe(v));
+  return `${at(label, index)} is ${show(a)}; expected ${show(e)}`;
 }
 
 /**

@@ -61,7 +61,15 @@ export function fnArg(table: unknown): FnArg {
 }
 
 function revive(x: unknown): unknown {
-  if (Array.isArray(x)) return x.map(revive);
+  if (Array.isArray(x)) {
+    const out: unknown[] = [];
+    // Numbers, the bulk of every tensor, are taken as they are, without a call per entry.
+    for (let i = 0; i < x.length; i++) {
+      const v: unknown = x[i];
+      out.push(typeof v === 'number' ? v : revive(v));
+    }
+    return out;
+  }
   if (x && typeof x === 'object') {
     const f = (x as FnArg).$fn;
     if (f && typeof f === 'object' && 'table' in f) {

@@ -13,3 +13,4 @@ export { withAllocProbe, type AllocReport } from './alloc-probe';
 export * from './cases';
 export * from './spec';
 export * from './call-code';
+export * from './memo';

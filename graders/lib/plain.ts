@@ -14,67 +14,76 @@ export function isUnsupported(x: unknown): x is Unsupported {
 /** Limits of the copy; larger values are cut and marked, never copied whole. */
 export const PLAIN_LIMITS = { depth: 12, elements: 2_000_000 } as const;
 
+/** The state of one `toPlain` copy: elements left to copy and the objects on the current path (cycles). */
+interface PlainWalk {
+  budget: number;
+  seen: Set<object>;
+}
+
 /**
  * Copies a value into plain JSON-like data (arrays, plain objects, numbers incl. NaN/±Infinity, strings, booleans,
  * null, undefined). Typed arrays become number arrays. Never throws.
  */
 export function toPlain(value: unknown): unknown {
-  let budget: number = PLAIN_LIMITS.elements;
-  const seen = new Set<object>();
-  // Reading one property can run a hostile getter: only that entry is lost, never the whole value.
-  const read = (o: object, key: string | number, depth: number): unknown => {
-    let v: unknown;
-    try {
-      v = (o as Record<string | number, unknown>)[key];
-    } catch {
-      return { $unsupported: 'a value that could not be read' };
-    }
-    return copy(v, depth + 1);
-  };
-  const copy = (x: unknown, depth: number): unknown => {
-    try {
-      if (x === null || x === undefined) return x;
-      const t = typeof x;
-      if (t === 'number' || t === 'string' || t === 'boolean') return x;
-      if (t === 'bigint') return { $unsupported: 'a bigint' };
-      if (t === 'function') return { $unsupported: 'a function' };
-      if (t === 'symbol') return { $unsupported: 'a symbol' };
-      const o = x as object;
-      if (depth > PLAIN_LIMITS.depth) return { $unsupported: 'a value nested too deeply' };
-      if (seen.has(o)) return { $unsupported: 'a circular reference' };
-      if (ArrayBuffer.isView(o) && !(o instanceof DataView)) {
-        const arr = o as unknown as ArrayLike<number | bigint>;
-        if (arr.length > budget) return { $unsupported: `an array too large to check (${arr.length} elements)` };
-        budget -= arr.length;
-        const out: unknown[] = [];
-        for (let i = 0; i < arr.length; i++) out.push(typeof arr[i] === 'bigint' ? { $unsupported: 'a bigint' } : arr[i]);
-        return out;
-      }
-      if (Array.isArray(o)) {
-        const n = o.length;
-        if (n > budget) return { $unsupported: `an array too large to check (${n} elements)` };
-        budget -= n;
-        seen.add(o);
-        const out: unknown[] = [];
-        // Holes become undefined, which validation reports by index.
-        for (let i = 0; i < n; i++) out.push(read(o, i, depth));
-        seen.delete(o);
-        return out;
-      }
-      if (o instanceof Promise) return { $unsupported: 'a Promise (the function must not be async)' };
-      seen.add(o);
-      const out: Record<string, unknown> = {};
-      const keys = Object.keys(o);
-      if (keys.length > budget) return { $unsupported: 'an object with too many keys' };
-      budget -= keys.length;
-      for (const k of keys) out[k] = read(o, k, depth);
-      seen.delete(o);
+  return copyPlain({ budget: PLAIN_LIMITS.elements, seen: new Set() }, value, 0);
+}
+
+// Module-level functions rather than closures made per copy: `toPlain` runs on every learner call (twice when the
+// arguments are reported back), and the closures cost more than the copy of a small value.
+
+/** Reading one property can run a hostile getter: only that entry is lost, never the whole value. */
+function readPlain(w: PlainWalk, o: object, key: string | number, depth: number): unknown {
+  let v: unknown;
+  try {
+    v = (o as Record<string | number, unknown>)[key];
+  } catch {
+    return { $unsupported: 'a value that could not be read' };
+  }
+  return typeof v === 'number' ? v : copyPlain(w, v, depth + 1);
+}
+
+function copyPlain(w: PlainWalk, x: unknown, depth: number): unknown {
+  try {
+    if (x === null || x === undefined) return x;
+    const t = typeof x;
+    if (t === 'number' || t === 'string' || t === 'boolean') return x;
+    if (t === 'bigint') return { $unsupported: 'a bigint' };
+    if (t === 'function') return { $unsupported: 'a function' };
+    if (t === 'symbol') return { $unsupported: 'a symbol' };
+    const o = x as object;
+    if (depth > PLAIN_LIMITS.depth) return { $unsupported: 'a value nested too deeply' };
+    if (w.seen.has(o)) return { $unsupported: 'a circular reference' };
+    if (ArrayBuffer.isView(o) && !(o instanceof DataView)) {
+      const arr = o as unknown as ArrayLike<number | bigint>;
+      if (arr.length > w.budget) return { $unsupported: `an array too large to check (${arr.length} elements)` };
+      w.budget -= arr.length;
+      const out: unknown[] = [];
+      for (let i = 0; i < arr.length; i++) out.push(typeof arr[i] === 'bigint' ? { $unsupported: 'a bigint' } : arr[i]);
       return out;
-    } catch {
-      return { $unsupported: 'a value that could not be read' };
     }
-  };
-  return copy(value, 0);
+    if (Array.isArray(o)) {
+      const n = o.length;
+      if (n > w.budget) return { $unsupported: `an array too large to check (${n} elements)` };
+      w.budget -= n;
+      w.seen.add(o);
+      const out: unknown[] = [];
+      // Holes become undefined, which validation reports by index.
+      for (let i = 0; i < n; i++) out.push(readPlain(w, o, i, depth));
+      w.seen.delete(o);
+      return out;
+    }
+    if (o instanceof Promise) return { $unsupported: 'a Promise (the function must not be async)' };
+    w.seen.add(o);
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(o);
+    if (keys.length > w.budget) return { $unsupported: 'an object with too many keys' };
+    w.budget -= keys.length;
+    for (const k of keys) out[k] = readPlain(w, o, k, depth);
+    w.seen.delete(o);
+    return out;
+  } catch {
+    return { $unsupported: 'a value that could not be read' };
+  }
 }
 
 /** Deep copy of trusted plain data (case inputs), so a learner mutating its arguments cannot change the case. */
@@ -123,22 +132,25 @@ export function fmt(x: unknown): string {
  * non-finite numbers as strings.
  */
 export function excerpt(x: unknown, max = 8): unknown {
-  const go = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'number') return Number.isFinite(v) ? v : fmt(v);
-    if (v === undefined) return null;
-    if (isUnsupported(v)) return `<${v.$unsupported}>`;
-    if (Array.isArray(v)) {
-      if (depth > 4) return '…';
-      const head = v.slice(0, max).map((e) => go(e, depth + 1));
-      return v.length > max ? [...head, `… ${v.length - max} more`] : head;
-    }
-    if (v && typeof v === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [k, e] of Object.entries(v).slice(0, max)) out[k] = go(e, depth + 1);
-      return out;
-    }
-    if (typeof v === 'string') return v.length > 200 ? v.slice(0, 200) + '…' : v;
-    return v;
-  };
-  return go(x, 0);
+  return excerptOf(x, 0, max);
+}
+
+function excerptOf(v: unknown, depth: number, max: number): unknown {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : fmt(v);
+  if (v === undefined) return null;
+  if (isUnsupported(v)) return `<${v.$unsupported}>`;
+  if (Array.isArray(v)) {
+    if (depth > 4) return '…';
+    const head: unknown[] = [];
+    for (let i = 0; i < v.length && i < max; i++) head.push(excerptOf(v[i], depth + 1, max));
+    if (v.length > max) head.push(`… ${v.length - max} more`);
+    return head;
+  }
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, e] of Object.entries(v).slice(0, max)) out[k] = excerptOf(e, depth + 1, max);
+    return out;
+  }
+  if (typeof v === 'string') return v.length > 200 ? v.slice(0, 200) + '…' : v;
+  return v;
 }

@@ -20,6 +20,8 @@ export interface LoadFailure {
   line?: number;
   column?: number;
   timeout?: boolean;
+  /** The run was stopped before it loaded because a newer one took the sandbox (it runs one at a time). */
+  superseded?: boolean;
 }
 
 /** One run of one learner file: a LearnerHost for the grader, plus the names the file exports. */
@@ -35,12 +37,19 @@ export interface RunSession {
   exports: string[];
   /** Ends the run: the worker is terminated and a fresh one is prepared for the next run. */
   end(): void;
+  /** False once the run has ended, or a newer run has stopped it (its worker is gone). */
+  alive(): boolean;
 }
 
 /** Extra time the page waits beyond a call's limit before deciding the frame itself is gone. */
 const FRAME_GRACE_MS = 2500;
 
-type Waiter = (m: FromFrame | null) => void;
+/** What a run's waiters get when a newer run takes the frame, which runs one run at a time. */
+const SUPERSEDED = { type: 'superseded' } as const;
+type Answer = FromFrame | typeof SUPERSEDED | null;
+type Waiter = (m: Answer) => void;
+/** The outcome of a call of a run that a newer run stopped. */
+const supersededCall: CallOutcome = { kind: 'crash', message: 'another run took over the code sandbox before this call finished' };
 
 class Sandbox {
   private frame!: HTMLIFrameElement;
@@ -48,6 +57,10 @@ class Sandbox {
   private callSeq = 0;
   private waiters = new Map<string, Waiter>();
   private logSinks = new Map<number, (l: LogLine) => void>();
+  /** Runs started and not yet ended (or superseded). */
+  private live = new Set<number>();
+  /** The live runs that were started ahead of a click (see `start`). */
+  private ahead = new Set<number>();
   /** Ports to the frame's started spare workers, oldest first: a Run talks to its worker through one of them. */
   private spares: { id: number; port: MessagePort }[] = [];
   private source: Promise<string>;
@@ -69,6 +82,8 @@ class Sandbox {
     this.frame?.remove();
     for (const s of this.spares) s.port.close();
     this.spares = [];
+    this.live.clear();
+    this.ahead.clear();
     for (const w of this.waiters.values()) w(null);
     this.waiters.clear();
     const f = document.createElement('iframe');
@@ -135,7 +150,7 @@ class Sandbox {
   }
 
   /** Resolves with the message filed under `key`, or null after `ms` (or when the frame is rebuilt). */
-  private wait(key: string, ms: number): Promise<FromFrame | null> {
+  private wait(key: string, ms: number): Promise<Answer> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiters.delete(key);
@@ -148,16 +163,49 @@ class Sandbox {
     });
   }
 
+  /** True while a run not started ahead is live: a run started now would stop it. */
+  get busy(): boolean {
+    for (const id of this.live) if (!this.ahead.has(id)) return true;
+    return false;
+  }
+
+  /**
+   * Answers every wait of the runs before `runId`: the frame has just been told to stop them (a new load ends the
+   * frame's current run), so their answers will never come, and waiting out their time limits would end in a
+   * needless restart of the frame.
+   */
+  private supersede(runId: number): void {
+    for (const [key, w] of [...this.waiters]) {
+      const id = /^(?:load|outcome):(\d+)/.exec(key);
+      if (id && Number(id[1]) < runId) {
+        this.waiters.delete(key);
+        w(SUPERSEDED);
+      }
+    }
+    for (const id of this.live) if (id < runId) this.live.delete(id);
+    for (const id of this.ahead) if (!this.live.has(id)) this.ahead.delete(id);
+  }
+
   /**
    * Loads `code` (TypeScript) into a fresh worker; resolves with a session, or with why the file could not be
    * loaded. The `first` calls are built right after the code is sent (so building them overlaps the worker's
    * loading) and sent without waiting for the load to finish; their outcomes are `session.first`.
    */
-  async start(ts: string, timeLimitMs: number, onLog: (l: LogLine) => void, first: () => CallRequest[] = () => []): Promise<RunSession | LoadFailure> {
+  async start(
+    ts: string,
+    timeLimitMs: number,
+    onLog: (l: LogLine) => void,
+    first: () => CallRequest[] = () => [],
+    /** Started ahead of a click (a guess): it does not make the sandbox `busy`. */
+    ahead = false,
+  ): Promise<RunSession | LoadFailure> {
     const [js] = await Promise.all([transpile(ts), this.ready]);
     if (!js.ok) return { message: `your file is not valid TypeScript: ${js.message}`, line: js.line, column: js.column };
     const code = js.js;
     const runId = ++this.runSeq;
+    this.supersede(runId);
+    this.live.add(runId);
+    if (ahead) this.ahead.add(runId);
     this.logSinks.set(runId, onLog);
     const loaded = this.wait(`load:${runId}`, timeLimitMs + FRAME_GRACE_MS);
     performance.mark('amm:post-load');
@@ -176,6 +224,8 @@ class Sandbox {
     let firstOutcomes: Promise<CallOutcome[]> = Promise.resolve([]);
     const batch = async (calls: CallRequest[]): Promise<CallOutcome[]> => {
       if (calls.length === 0) return [];
+      // The frame no longer runs this run's code (a newer run took it, or this one ended): nothing would answer.
+      if (!this.live.has(runId)) return calls.map(() => supersededCall);
       const callId = ++this.callSeq;
       const answer = this.wait(`outcome:${runId}:${callId}`, timeLimitMs * (calls.length + 1) + FRAME_GRACE_MS);
       if (direct && spare) {
@@ -183,6 +233,7 @@ class Sandbox {
         this.post({ type: 'batch', runId, callId, count: calls.length, timeLimitMs });
       } else this.post({ type: 'batch', runId, callId, calls, count: calls.length, timeLimitMs });
       const r = await answer;
+      if (r === SUPERSEDED) return [supersededCall];
       if (r?.type === 'outcomes') for (const [k, v] of Object.entries(r.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
       if (!r || r.type !== 'outcomes') {
         this.boot();
@@ -205,11 +256,18 @@ class Sandbox {
     performance.mark('amm:post-first');
     const m = await loaded;
     const end = () => {
+      this.live.delete(runId);
+      this.ahead.delete(runId);
       this.post({ type: 'end', runId });
       spare?.port.close();
       // Late log lines of an ended run are dropped.
       setTimeout(() => this.logSinks.delete(runId), 0);
     };
+    if (m === SUPERSEDED) {
+      spare?.port.close();
+      this.logSinks.delete(runId);
+      return { message: 'another run took over the code sandbox while your file was loading', superseded: true };
+    }
     if (!m) {
       this.boot();
       return { message: 'the code sandbox stopped answering while loading your file; it has been restarted' };
@@ -224,7 +282,7 @@ class Sandbox {
     for (const [k, v] of Object.entries(m.timing ?? {})) performance.mark(`amm:${k}`, { startTime: v - performance.timeOrigin });
     const call = async (fn: string, args: unknown[], options?: CallOptions): Promise<CallOutcome> =>
       (await batch([{ fn, args, options }]))[0] ?? { kind: 'crash', message: 'the code sandbox gave no answer' };
-    return { host: { call, callMany: (calls) => batchAll(batch, calls) }, batch, first: firstOutcomes, exports: m.exports, end };
+    return { host: { call, callMany: (calls) => batchAll(batch, calls) }, batch, first: firstOutcomes, exports: m.exports, end, alive: () => this.live.has(runId) };
   }
 }
 

@@ -6,7 +6,7 @@ import { textareaEditor, type CodeEditor } from './code-editor';
 import { $ } from './data';
 import { refreshProgress } from './progress-view';
 import { appendLog, clearLog, renderReport } from './results';
-import { checkResult, prewarm, runExercise, type RunReport } from './runner';
+import { checkResult, prewarm, runAhead, runExercise, type RunReport } from './runner';
 import { GradeResult } from '../../graders/lib/result';
 import { transpile } from '../sandbox/transpile';
 import { exportSubmission, importSubmission } from './transfer';
@@ -67,9 +67,14 @@ export async function mount(b: Booted): Promise<void> {
   let ahead: ReturnType<typeof setTimeout> | undefined;
   m.editor.onChange(() => {
     b.work.update({ code: m.editor.getValue() });
-    // Transpile while the learner pauses, so Run finds the JavaScript ready.
+    // While the learner pauses, the code is transpiled and its next Run started (a Run of this code then only
+    // grades the answers already there).
     clearTimeout(ahead);
-    ahead = setTimeout(() => void transpile(m.editor.getValue()), 100);
+    ahead = setTimeout(() => {
+      const code = m.editor.getValue();
+      void transpile(code);
+      runAhead(b.data.id, code, b.data.timeLimitMs);
+    }, AHEAD_AFTER_MS);
     if (m.beforeReset !== null && m.editor.getValue() !== b.data.starter) hideUndo(m);
   });
   showSavedResult(m);
@@ -99,6 +104,9 @@ function showSavedResult(m: Mounted): void {
   m.root.dataset.verdict = saved.data.allPassed ? 'pass' : 'fail';
   m.root.dataset.restored = 'true';
 }
+
+/** The pause after an edit before the code's next Run is started ahead of its click. */
+const AHEAD_AFTER_MS = 100;
 
 /** A Run still going after this long shows "Running your code…" (and the Run button is marked busy). */
 const BUSY_AFTER_MS = 150;
@@ -131,8 +139,8 @@ async function run(m: Mounted): Promise<void> {
   }, BUSY_AFTER_MS);
   clearLog(root);
   m.editor.clearError();
+  const code = m.editor.getValue();
   try {
-    const code = m.editor.getValue();
     work.update({ code }, true);
     const answers = { c: work.value.choice ?? undefined, freeText: work.value.freeText || undefined };
     let verdictShown = false;
@@ -182,6 +190,9 @@ async function run(m: Mounted): Promise<void> {
   } finally {
     clearTimeout(busy);
     m.running = false;
+    // Edits made during the Run were not run ahead.
+    const now = m.editor.getValue();
+    if (now !== code) runAhead(data.id, now, data.timeLimitMs);
     button.removeAttribute('aria-busy');
     delete root.dataset.running;
     root.dataset.runs = String(Number(root.dataset.runs ?? 0) + 1);

@@ -1,5 +1,6 @@
 // One Run: load the exercise's grader (trusted, on the page), load the learner's file into a fresh sandboxed
-// worker, let the grader call the learner's functions through the sandbox one test at a time, then score.
+// worker, let the grader call the learner's functions through the sandbox one test at a time, then score. A Run
+// can be started ahead of its click, while the learner pauses after an edit (`runAhead`); the click takes it.
 import type { Case, Grader, TestDef } from '../../graders/lib/define';
 import type { CallOptions, CallOutcome, LearnerHost } from '../../graders/lib/host';
 import type { CallRequest } from '../sandbox/protocol';
@@ -150,11 +151,17 @@ async function prefetched(first: FirstCalls, session: RunSession): Promise<Learn
   // A stopped batch answers only up to the stop; later calls go to the sandbox again.
   const keys = [...first.requests.keys()];
   outcomes.forEach((o, i) => answered.set(keys[i], o));
+  const handedOut = new Set<CallOutcome>();
   const known = (fn: string, args: unknown[], options?: CallOptions) => {
     const k = first.keyOf.get(args);
     const hit = answered.get(k && k.fn === fn && k.options === JSON.stringify(options ?? null) ? k.key : callKey(fn, args, options));
-    // Each test gets its own copy (several tests read one call's outcome); the outcome is plain data (toPlain).
-    return hit && clonePlain(hit);
+    if (!hit || !handedOut.has(hit)) {
+      if (hit) handedOut.add(hit);
+      return hit;
+    }
+    // Each test has its own copy when several read one call's outcome (plain data, from toPlain); most calls are
+    // read by one test, which takes the outcome itself.
+    return clonePlain(hit);
   };
   const send = coalesced(session);
   return {
@@ -202,6 +209,8 @@ function planAhead(grader: Grader): void {
     try {
       const p = plan(grader, Math.floor(Math.random() * 2 ** 31));
       nextPlans.set(grader.meta.id, p);
+      const wanted = wantedAhead.get(grader.meta.id);
+      if (wanted) runAhead(grader.meta.id, wanted.code, wanted.timeLimitMs);
       whenIdle((deadline) => warmDiagnoses(grader, p, 0, deadline));
     } catch {
       // A grader bug surfaces in the Run itself, which makes its plan again.
@@ -234,6 +243,93 @@ function warmDiagnoses(grader: Grader, p: Plan, from: number, deadline: Deadline
   if (i < p.defs.length && nextPlans.get(grader.meta.id) === p) whenIdle((d) => warmDiagnoses(grader, p, i, d));
 }
 
+/**
+ * A Run started before its click: while the learner pauses after an edit, the code is loaded into a sandboxed
+ * worker and the first call of every test of the next Run's plan is run, so a Run of that same code only grades
+ * the answers (its click paints a verdict without waiting for the learner's code). Console lines wait here until
+ * the Run takes it.
+ */
+interface AheadRun {
+  code: string;
+  timeLimitMs: number;
+  plan: Plan;
+  session: Promise<RunSession | LoadFailure>;
+  logs: LogLine[];
+  sink: ((l: LogLine) => void) | null;
+}
+
+const aheadRuns = new Map<string, AheadRun>();
+/** Code to run ahead once the exercise's next plan is made (the edit came before it). */
+const wantedAhead = new Map<string, { code: string; timeLimitMs?: number }>();
+/** Exercises with a Run in progress: nothing is run ahead meanwhile (it would stop that Run's sandbox run). */
+const running = new Set<string>();
+
+/** Ends the Run started ahead for exercise `id` (its code changed); its plan goes back for the next one. */
+function dropAhead(id: string): void {
+  const a = aheadRuns.get(id);
+  if (!a) return;
+  aheadRuns.delete(id);
+  if (!nextPlans.has(id)) nextPlans.set(id, a.plan);
+  void a.session.then((s) => {
+    if (!isLoadFailure(s)) s.end();
+  });
+}
+
+/**
+ * Starts exercise `id`'s next Run on `code` ahead of its click (see AheadRun). Does nothing while a Run is in
+ * progress, while another run holds the sandbox (the model plug-in), or before the grader and the next plan are
+ * ready (then the plan starts it when it is made).
+ */
+export function runAhead(id: string, code: string, timeLimitMs?: number): void {
+  const current = aheadRuns.get(id);
+  if (current?.code === code && current.timeLimitMs === timeLimitMs) return;
+  dropAhead(id);
+  wantedAhead.delete(id);
+  const grader = graderCache.get(id);
+  const p = nextPlans.get(id);
+  if (running.size > 0 || getSandbox().busy) return;
+  if (!grader || !p) {
+    wantedAhead.set(id, { code, timeLimitMs });
+    return;
+  }
+  nextPlans.delete(id);
+  const limit = timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+  const a: AheadRun = {
+    code,
+    timeLimitMs: limit,
+    plan: p,
+    logs: [],
+    sink: null,
+    session: getSandbox().start(
+      code,
+      limit,
+      // Kept for the Run that takes it, capped as a Run caps them.
+      (l) => (a.sink ? a.sink(l) : a.logs.length <= LOG_LIMITS.lines && void a.logs.push(l)),
+      () => [...p.first.requests.values()],
+      true,
+    ),
+  };
+  aheadRuns.set(id, a);
+  // For tests and the bench: the first calls of a Run started ahead have been answered (or the file failed to load).
+  void a.session.then(async (s) => {
+    if (!isLoadFailure(s)) await s.first;
+    performance.mark('amm:ahead-answered');
+  });
+}
+
+/** The Run started ahead on exactly this code and limit, taken for the Run now clicked; any other is dropped. */
+function takeAhead(id: string, code: string, limit: number): AheadRun | null {
+  wantedAhead.delete(id);
+  const a = aheadRuns.get(id);
+  if (!a) return null;
+  if (a.code !== code || a.timeLimitMs !== limit) {
+    dropAhead(id);
+    return null;
+  }
+  aheadRuns.delete(id);
+  return a;
+}
+
 /** Grades `code` for exercise `id`; never throws for anything the learner's code does. */
 export async function runExercise(
   id: string,
@@ -251,12 +347,41 @@ export async function runExercise(
     onVerdict?: (r: RunReport) => Promise<void> | void;
   } = {},
 ): Promise<RunReport> {
+  running.add(id);
+  try {
+    return await runOnce(id, code, answers, options);
+  } finally {
+    running.delete(id);
+  }
+}
+
+async function runOnce(id: string, code: string, answers: Answers, options: Parameters<typeof runExercise>[3] = {}): Promise<RunReport> {
   const t0 = performance.now();
   const logs: LogLine[] = [];
   const grader = graderCache.get(id) ?? (await loadGrader(id));
   graderCache.set(id, grader);
   const limit = options.timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   performance.mark('amm:run');
+  const onLog = (l: LogLine) => {
+    // The worker caps console output, but learner code can post to its frame directly: cap here too.
+    if (logs.length > LOG_LIMITS.lines) return;
+    logs.push(l);
+    options.onLog?.(l);
+  };
+  // A Run with a given seed (instructor tools) neither takes nor leaves a Run started ahead.
+  const early = options.seed === undefined ? takeAhead(id, code, limit) : null;
+  const adopted = early && (await early.session);
+  // Taken unless another run (the model plug-in) has stopped it since: then this Run starts afresh.
+  if (early && adopted && (isLoadFailure(adopted) ? !adopted.superseded : adopted.alive())) {
+    performance.mark('amm:ran-ahead');
+    for (const l of early.logs) onLog(l);
+    early.sink = onLog;
+    return grade(grader, () => early.plan, adopted, code, answers, t0, logs, options);
+  }
+  if (early) {
+    if (adopted && !isLoadFailure(adopted)) adopted.end();
+    if (!nextPlans.has(grader.meta.id)) nextPlans.set(grader.meta.id, early.plan);
+  }
   // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
   if (ahead) nextPlans.delete(grader.meta.id);
@@ -264,27 +389,31 @@ export async function runExercise(
   performance.mark(ahead ? 'amm:planned-ahead' : 'amm:unplanned');
   let p: Plan | null = ahead ?? null;
   const seed = p?.seed ?? options.seed ?? Math.floor(Math.random() * 2 ** 31);
-  const session = await getSandbox().start(
-    code,
-    limit,
-    (l) => {
-      // The worker caps console output, but learner code can post to its frame directly: cap here too.
-      if (logs.length > LOG_LIMITS.lines) return;
-      logs.push(l);
-      options.onLog?.(l);
-    },
-    () => {
-      // Without a plan made ahead, the cases are built here, after the code is on its way to the worker.
-      p ??= plan(grader, seed);
-      return [...p.first.requests.values()];
-    },
-  );
+  const session = await getSandbox().start(code, limit, onLog, () => {
+    // Without a plan made ahead, the cases are built here, after the code is on its way to the worker.
+    p ??= plan(grader, seed);
+    return [...p.first.requests.values()];
+  });
+  return grade(grader, () => (p ??= plan(grader, seed)), session, code, answers, t0, logs, options);
+}
+
+/** Grades a Run whose code went to the sandbox with its plan's first calls (or could not be loaded). */
+async function grade(
+  grader: Grader,
+  planOf: () => Plan,
+  session: RunSession | LoadFailure,
+  code: string,
+  answers: Answers,
+  t0: number,
+  logs: LogLine[],
+  options: Parameters<typeof runExercise>[3] = {},
+): Promise<RunReport> {
   // The next Run's cases are built once this one is over (idle time during the Run belongs to the worker).
   if (isLoadFailure(session)) {
     if (options.seed === undefined) planAhead(grader);
     return { result: null, loadFailure: session, logs, ms: performance.now() - t0, code };
   }
-  const { defs, first } = p ?? (p = plan(grader, seed));
+  const { seed, defs, first } = planOf();
   const tests: TestResult[] = [];
   const stopped = new Set<string>();
   performance.mark('amm:loaded');

@@ -71,6 +71,9 @@ describe('npm run dev', () => {
     await s.page.locator('[data-amm-ws="01"][data-editor="monaco"]').waitFor({ timeout: 60_000 });
     await s.page.evaluate((c) => window.__amm!.setCode('01', c), solution);
     await s.page.evaluate(() => window.__amm!.run('01'));
+    // Passed tests are listed (drawn) once their list is opened.
+    await ws.locator('[data-results] details.amm-results__passed > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
+    await s.page.waitForFunction(() => [...document.querySelectorAll('[data-amm-ws="01"] details.amm-results__passed')].every((d) => d.querySelector(':scope > ul')));
     const statuses = await ws.locator('[data-results] section[data-part] li[data-status]').evaluateAll((lis) =>
       lis.filter((li) => li.closest('section')?.getAttribute('data-part') !== 'c').map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`),
     );

@@ -77,6 +77,17 @@ describe('your attention runs the model', () => {
     await setCode('01', 'export function attention(): AttentionResult { throw new Error("not today"); }\n');
     expect(await plugRun('01')).toBe('error');
     await expect(plug('01').locator('[data-plug-result]').textContent()).resolves.toMatch(/attention\(\) threw \(layer 0, head 0, query 0\): .*not today/);
+
+    // A Run started ahead (the learner paused after an edit) gives way to the plug, and the next click runs afresh.
+    const answered = await s.page.evaluate(() => performance.getEntriesByName('amm:ahead-answered').length);
+    await setCode('01', read('exercises/01-scaled-dot-product/mistakes/missing-scale.ts'));
+    await s.page.waitForFunction((n) => performance.getEntriesByName('amm:ahead-answered').length > n, answered, { timeout: 30_000 });
+    expect(await plugRun('01')).toBe('mismatch');
+    const taken = await s.page.evaluate(() => performance.getEntriesByName('amm:ran-ahead').length);
+    await run('01');
+    expect(await s.page.evaluate(() => performance.getEntriesByName('amm:ran-ahead').length)).toBe(taken);
+    // Its failing tests were shrunk and diagnosed in a sandbox run of their own.
+    expect(await ws('01').locator('[data-results] [data-mistake="missing-scale"]').count()).toBeGreaterThan(0);
     expect(s.errors).toEqual([]);
   });
 

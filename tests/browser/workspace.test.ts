@@ -66,7 +66,15 @@ async function run(ex: Ex, timeout = 20_000) {
   await ws(ex).locator('[data-action="run"]').click();
   await s.page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') ?? 0) > n, [ex.id, before] as const, { timeout });
 }
-const statuses = (ex: Ex, part: string) => ws(ex).locator(`[data-results] section[data-part="${part}"] li[data-status]`).evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`));
+/** Opens every closed "N tests passed" list of the results, as a learner does to see them (they draw when opened). */
+async function openPassed(ex: Ex) {
+  await ws(ex).locator('[data-results] details.amm-results__passed:not([open]) > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
+  await s.page.waitForFunction((id) => [...document.querySelectorAll(`[data-amm-ws="${id}"] [data-results] details.amm-results__passed`)].every((d) => d.querySelector(':scope > ul')), ex.id);
+}
+const statuses = async (ex: Ex, part: string) => {
+  await openPassed(ex);
+  return ws(ex).locator(`[data-results] section[data-part="${part}"] li[data-status]`).evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`));
+};
 
 describe('exercise workspace', () => {
   it('finds the exercises', () => {
@@ -329,6 +337,48 @@ describe('exercise workspace', () => {
     expect(out).toContain('second line');
   });
 
+  it('a Run of code left alone for a moment was started ahead: the click takes it only for that exact code, with its console lines and stops', async () => {
+    await open(ex);
+    await ws(ex).locator(`[data-choice="${ex.correct}"] input`).check();
+    const count = (name: string) => s.page.evaluate((n) => performance.getEntriesByName(n).length, name);
+    /** Edits the code and waits until its Run started ahead has its first answers. */
+    const editAndPause = async (code: string) => {
+      const answered = await count('amm:ahead-answered');
+      await setCode(ex, code);
+      await s.page.waitForFunction(([n]) => performance.getEntriesByName('amm:ahead-answered').length > n, [answered] as const, { timeout: 30_000 });
+    };
+    await editAndPause(`console.log('line from ahead');\n${ex.solution}`);
+    let taken = await count('amm:ran-ahead');
+    await run(ex);
+    expect(await count('amm:ran-ahead')).toBe(taken + 1);
+    await expect(ws(ex).getAttribute('data-verdict')).resolves.toBe('pass');
+    expect((await ws(ex).locator('[data-console] pre').textContent()) ?? '').toContain('line from ahead');
+    expect((await statuses(ex, 'b')).filter((x) => !x.endsWith(':pass'))).toEqual([]);
+
+    // Changed after it was started ahead: the click runs the code now in the editor (whether or not that code had
+    // time to be started ahead itself), never the mistake.
+    const mistake = ex.mistakes[0];
+    await editAndPause(mistake.code);
+    await setCode(ex, ex.solution);
+    await run(ex);
+    await expect(ws(ex).getAttribute('data-verdict')).resolves.toBe('pass');
+
+    // Two pauses: the second code is run ahead in place of the first, and the click takes it.
+    await editAndPause(ex.solution);
+    await editAndPause(mistake.code);
+    taken = await count('amm:ran-ahead');
+    await run(ex);
+    expect(await count('amm:ran-ahead')).toBe(taken + 1);
+    await expect(ws(ex).getAttribute('data-verdict')).resolves.toBe('fail');
+    expect(await ws(ex).locator(`[data-results] [data-mistake="${mistake.name}"]`).count()).toBeGreaterThan(0);
+
+    // A loop met while running ahead is reported by the click like any stop.
+    await editAndPause(ex.starter.replace(/throw new Error\(.*\);/g, 'while (true) {}'));
+    await run(ex, 30_000);
+    expect(await count('amm:ran-ahead')).toBe(taken + 2);
+    await expect(ws(ex).locator('li[data-status="timeout"] .amm-test__message').first().textContent()).resolves.toMatch(/stopped after \d+ ms — is there an endless loop\?/);
+  }, 120_000);
+
   it('learner code cannot reach fetch, localStorage, document, parent or the site storage', async () => {
     await open(ex);
     await s.page.evaluate(() => localStorage.setItem('amm.secret', 'site-only'));
@@ -484,6 +534,7 @@ export function attention() { return report; }
     await ws(other).locator('[data-results] .amm-results__summary').waitFor();
     await expect(ws(other).getAttribute('data-restored')).resolves.toBe('true');
     expect((await ws(other).locator('[data-results] .amm-results__summary').textContent())!.split(' (')[0]).toBe(summary!.split(' (')[0]);
+    await openPassed(other);
     expect(await ws(other).locator('[data-results] li[data-status="pass"]').count()).toBeGreaterThan(0);
 
     // Exported from a page whose exercise was only opened: that exercise is not in the file.

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { attention2d, softmax } from '../../src/engine/index';
 import { graders } from '../../graders/index';
 import {
-  ExerciseMeta, GradeResult, assemble, deriveSeed, executeCall, fnArg, grade, gradeConcept, inProcessHost, listTests, random,
+  ExerciseMeta, GradeResult, MEMO_LIMIT, assemble, deriveSeed, executeCall, fnArg, grade, gradeConcept, inProcessHost, listTests, memoBySize, random,
   runTest, timeoutResult, withAllocProbe, type Case, type Grader, type LearnerHost,
 } from '../../graders/lib/index';
 import { loadLearner } from '../../graders/lib/learner-module';
@@ -307,5 +307,23 @@ describe('diagnosis precision across all tests of a function', () => {
     let logged: unknown;
     new Function('attention', 'console', t.call!)(attn(solution), { log: (x: unknown) => (logged = x) });
     expect(logged).toEqual(t.expected);
+  });
+});
+
+describe('memoBySize', () => {
+  it('builds once per distinct sizes and gives back the same result; drops the oldest past its limit', () => {
+    const built: string[] = [];
+    const f = memoBySize((a: number, b: number) => {
+      built.push(`${a},${b}`);
+      return { sum: a + b };
+    });
+    const first = f(1, 2);
+    expect(f(1, 2)).toBe(first);
+    expect(f(12, 3)).toEqual({ sum: 15 });
+    expect(f(1, 23)).toEqual({ sum: 24 }); // "1,23" ≠ "12,3": the key separates arguments
+    expect(built).toEqual(['1,2', '12,3', '1,23']);
+    for (let i = 0; i < MEMO_LIMIT; i++) f(100, i);
+    expect(f(1, 2)).not.toBe(first); // the oldest entry was dropped and is built again
+    expect(f(1, 2)).toEqual(first);
   });
 });

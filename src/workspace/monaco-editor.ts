@@ -42,6 +42,9 @@ const CONSOLE_LIB = `declare var console: {
   error(...data: unknown[]): void; debug(...data: unknown[]): void;
 };`;
 
+/** vs-dark with comments readable at the course's contrast (4.5:1 at least). */
+const DARK_THEME = 'amm-dark';
+
 let configured = false;
 function configure(): void {
   if (configured) return;
@@ -60,10 +63,12 @@ function configure(): void {
   });
   typescriptDefaults.addExtraLib(learnerTypes, 'file:///exercises/learner.d.ts');
   typescriptDefaults.addExtraLib(CONSOLE_LIB, 'file:///exercises/console.d.ts');
+  // vs-dark's comments (#608b4e on #1e1e1e) have a contrast of 4.2:1; this green has 5.0:1.
+  monaco.editor.defineTheme(DARK_THEME, { base: 'vs-dark', inherit: true, rules: [{ token: 'comment', foreground: '6a9955' }], colors: {} });
   const dark = () => document.documentElement.dataset.theme !== 'light';
-  monaco.editor.setTheme(dark() ? 'vs-dark' : 'vs');
+  monaco.editor.setTheme(dark() ? DARK_THEME : 'vs');
   // Follow Starlight's theme switch.
-  new MutationObserver(() => monaco.editor.setTheme(dark() ? 'vs-dark' : 'vs')).observe(document.documentElement, {
+  new MutationObserver(() => monaco.editor.setTheme(dark() ? DARK_THEME : 'vs')).observe(document.documentElement, {
     attributes: true,
     attributeFilter: ['data-theme'],
   });

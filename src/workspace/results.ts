@@ -128,26 +128,37 @@ function testBody(t: TestResult, data: WorkspaceData, code: string | undefined, 
   return f;
 }
 
+let bodySeq = 0;
+
+/**
+ * One test: a button that shows and hides its body (drawn when first shown). A button, not a <details>: every
+ * <details> brings a style sheet of its own, and a Run can list forty failing tests.
+ */
 function testItem(t: TestResult, data: WorkspaceData, open: boolean, code: string | undefined, seen: SeenCalls): HTMLLIElement {
   const li = el('li', `amm-test is-${t.status}`);
   li.dataset.test = t.id;
   li.dataset.status = t.status;
-  const det = el('details');
-  const sum = el('summary');
-  sum.append(el('span', 'amm-test__icon', ICON[t.status]), el('span', 'amm-visually-hidden', `${WORD[t.status]}: `), t.title);
-  if (t.diagnosis) sum.append(el('span', 'amm-test__tag', t.diagnosis.mistake));
-  det.append(sum);
+  const box = el('div', 'amm-test__box');
+  const toggle = el('button', 'amm-test__toggle');
+  toggle.type = 'button';
+  toggle.append(el('span', 'amm-test__icon', ICON[t.status]), el('span', 'amm-visually-hidden', `${WORD[t.status]}: `), t.title);
+  if (t.diagnosis) toggle.append(el('span', 'amm-test__tag', t.diagnosis.mistake));
+  const body = el('div', 'amm-test__body');
+  body.id = `amm-test-body-${++bodySeq}`;
+  toggle.setAttribute('aria-controls', body.id);
   let drawn = false;
-  const draw = () => {
-    if (drawn) return;
-    drawn = true;
-    det.append(testBody(t, data, code, seen));
+  const show = (on: boolean) => {
+    toggle.setAttribute('aria-expanded', String(on));
+    body.hidden = !on;
+    if (on && !drawn) {
+      drawn = true;
+      body.append(testBody(t, data, code, seen));
+    }
   };
-  if (open) {
-    det.open = true;
-    draw();
-  } else det.addEventListener('toggle', draw);
-  li.append(det);
+  show(open);
+  toggle.addEventListener('click', () => show(toggle.getAttribute('aria-expanded') !== 'true'));
+  box.append(toggle, body);
+  li.append(box);
   return li;
 }
 

@@ -1,7 +1,8 @@
 // axe-core over every built page in both Starlight themes: no serious or critical violation may remain.
 // The page list comes from dist/ itself, so a new lesson or exercise is checked without editing this file.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist } from './built-site';
@@ -107,6 +108,25 @@ describe('accessibility (axe-core, serious and critical)', () => {
           expect(await audit(path, theme)).toEqual([]);
         }, 120_000);
       }
+
+      it('the results of a failing Run (tests opened and closed, the passed list opened) have no serious or critical violation', async () => {
+        const exercises = fileURLToPath(new URL('../../exercises/', import.meta.url));
+        const slug = readdirSync(exercises).find((d) => d.startsWith('02-'))!;
+        const mistake = readFileSync(join(exercises, slug, 'mistakes', 'causal-off-by-one.ts'), 'utf8');
+        await s.goto(`/exercises/${slug}/`);
+        const ws = s.page.locator('[data-amm-ws="02"]');
+        await ws.scrollIntoViewIfNeeded();
+        await s.page.locator('[data-amm-ws="02"][data-editor="monaco"]').waitFor({ timeout: 30_000 });
+        await s.page.evaluate((c) => window.__amm!.setCode('02', c), mistake);
+        const runs = Number((await ws.getAttribute('data-runs')) ?? 0);
+        await ws.locator('[data-action="run"]').click();
+        await s.page.waitForFunction((n) => Number(document.querySelector('[data-amm-ws="02"]')?.getAttribute('data-runs') ?? 0) > n, runs, { timeout: 30_000 });
+        await ws.locator('[data-results] details.amm-results__passed > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
+        await s.page.waitForFunction(() => [...document.querySelectorAll('[data-amm-ws="02"] details.amm-results__passed')].every((d) => d.querySelector(':scope > ul')));
+        expect(await ws.locator('[data-results] .amm-test__toggle[aria-expanded="true"]').count()).toBeGreaterThan(0);
+        expect(await ws.locator('[data-results] .amm-test__toggle[aria-expanded="false"]').count()).toBeGreaterThan(0);
+        expect(await violations(`[${theme}] results of a failing Run`)).toEqual([]);
+      }, 120_000);
     });
   }
 });

@@ -138,10 +138,10 @@ describe('exercise workspace', () => {
     expect(await ws(ex).locator(`[data-results] [data-mistake="${m.name}"]`).count()).toBeGreaterThan(0);
 
     // Every failing test drawn: inputs and, for each distinct call, one copyable code block.
-    const failing = ws(ex).locator('[data-results] section:not([data-part="c"]) li[data-status="fail"] > details');
+    const failing = ws(ex).locator('[data-results] section:not([data-part="c"]) li[data-status="fail"] .amm-test__toggle');
     for (let i = 0; i < (await failing.count()); i++) {
       const d = failing.nth(i);
-      if ((await d.getAttribute('open')) === null) await d.locator('> summary').click();
+      if ((await d.getAttribute('aria-expanded')) !== 'true') await d.click();
     }
     expect(await ws(ex).locator('[data-results] .amm-test__inputs').count()).toBe(await failing.count());
     const calls = await ws(ex).locator('[data-results] .amm-test__call code').allTextContents();
@@ -265,7 +265,7 @@ describe('exercise workspace', () => {
           }
           return getComputedStyle(document.body).backgroundColor;
         };
-        const texts = [...root.querySelectorAll('.amm-test__message, .amm-test__diagnosis, .amm-tensor td, summary')].slice(0, 40);
+        const texts = [...root.querySelectorAll('.amm-test__toggle, .amm-test__message, .amm-test__diagnosis, .amm-tensor td, summary')].slice(0, 60);
         return texts.map((e) => {
           const [a, b] = [lum(getComputedStyle(e).color), lum(bg(e))];
           return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);

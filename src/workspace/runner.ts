@@ -260,49 +260,53 @@ interface AheadRun {
 
 const aheadRuns = new Map<string, AheadRun>();
 /** Code to run ahead once the exercise's next plan is made (the edit came before it). */
-const wantedAhead = new Map<string, { code: string; timeLimitMs?: number }>();
+const wantedAhead = new Map<string, { code: string; timeLimitMs: number }>();
 /** Exercises with a Run in progress: nothing is run ahead meanwhile (it would stop that Run's sandbox run). */
 const running = new Set<string>();
 
-/** Ends the Run started ahead for exercise `id` (its code changed); its plan goes back for the next one. */
-function dropAhead(id: string): void {
-  const a = aheadRuns.get(id);
-  if (!a) return;
-  aheadRuns.delete(id);
+/** Ends a Run started ahead that no click will take; its plan goes back for exercise `id`'s next Run. */
+function release(id: string, a: AheadRun): void {
   if (!nextPlans.has(id)) nextPlans.set(id, a.plan);
   void a.session.then((s) => {
     if (!isLoadFailure(s)) s.end();
   });
 }
 
+/** Ends the Run started ahead for exercise `id` (its code changed). */
+function dropAhead(id: string): void {
+  const a = aheadRuns.get(id);
+  if (!a) return;
+  aheadRuns.delete(id);
+  release(id, a);
+}
+
 /**
  * Starts exercise `id`'s next Run on `code` ahead of its click (see AheadRun). Does nothing while a Run is in
- * progress, while another run holds the sandbox (the model plug-in), or before the grader and the next plan are
- * ready (then the plan starts it when it is made).
+ * progress or while another run holds the sandbox (the model plug-in); before the next plan is made, the plan
+ * starts it when it is.
  */
-export function runAhead(id: string, code: string, timeLimitMs?: number): void {
+export function runAhead(id: string, code: string, timeLimitMs: number): void {
   const current = aheadRuns.get(id);
   if (current?.code === code && current.timeLimitMs === timeLimitMs) return;
   dropAhead(id);
   wantedAhead.delete(id);
-  const grader = graderCache.get(id);
-  const p = nextPlans.get(id);
   if (running.size > 0 || getSandbox().busy) return;
-  if (!grader || !p) {
+  // A plan is made from the loaded grader, so having one means both are ready.
+  const p = nextPlans.get(id);
+  if (!p) {
     wantedAhead.set(id, { code, timeLimitMs });
     return;
   }
   nextPlans.delete(id);
-  const limit = timeLimitMs ?? grader.meta.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
   const a: AheadRun = {
     code,
-    timeLimitMs: limit,
+    timeLimitMs,
     plan: p,
     logs: [],
     sink: null,
     session: getSandbox().start(
       code,
-      limit,
+      timeLimitMs,
       // Kept for the Run that takes it, capped as a Run caps them.
       (l) => (a.sink ? a.sink(l) : a.logs.length <= LOG_LIMITS.lines && void a.logs.push(l)),
       () => [...p.first.requests.values()],
@@ -378,10 +382,7 @@ async function runOnce(id: string, code: string, answers: Answers, options: Para
     early.sink = onLog;
     return grade(grader, () => early.plan, adopted, code, answers, t0, logs, options);
   }
-  if (early) {
-    if (adopted && !isLoadFailure(adopted)) adopted.end();
-    if (!nextPlans.has(grader.meta.id)) nextPlans.set(grader.meta.id, early.plan);
-  }
+  if (early) release(grader.meta.id, early);
   // A Run with a given seed (instructor tools) leaves the plan made ahead for the learner's next Run.
   const ahead = options.seed === undefined ? nextPlans.get(grader.meta.id) : undefined;
   if (ahead) nextPlans.delete(grader.meta.id);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist } from './built-site';
-import { openSession, type Session } from './harness';
+import { openPassedLists, openSession, type Session } from './harness';
 
 
 /** Site paths of every built HTML page ("/", "/lessons/01-intuition/", …), the 404 page included. */
@@ -121,8 +121,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
         const runs = Number((await ws.getAttribute('data-runs')) ?? 0);
         await ws.locator('[data-action="run"]').click();
         await s.page.waitForFunction((n) => Number(document.querySelector('[data-amm-ws="02"]')?.getAttribute('data-runs') ?? 0) > n, runs, { timeout: 30_000 });
-        await ws.locator('[data-results] details.amm-results__passed > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
-        await s.page.waitForFunction(() => [...document.querySelectorAll('[data-amm-ws="02"] details.amm-results__passed')].every((d) => d.querySelector(':scope > ul')));
+        await openPassedLists(s.page, '02');
         expect(await ws.locator('[data-results] .amm-test__toggle[aria-expanded="true"]').count()).toBeGreaterThan(0);
         expect(await ws.locator('[data-results] .amm-test__toggle[aria-expanded="false"]').count()).toBeGreaterThan(0);
         expect(await violations(`[${theme}] results of a failing Run`)).toEqual([]);

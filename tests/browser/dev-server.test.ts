@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSession, type Session } from './harness';
+import { openPassedLists, openSession, type Session } from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -72,8 +72,7 @@ describe('npm run dev', () => {
     await s.page.evaluate((c) => window.__amm!.setCode('01', c), solution);
     await s.page.evaluate(() => window.__amm!.run('01'));
     // Passed tests are listed (drawn) once their list is opened.
-    await ws.locator('[data-results] details.amm-results__passed > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
-    await s.page.waitForFunction(() => [...document.querySelectorAll('[data-amm-ws="01"] details.amm-results__passed')].every((d) => d.querySelector(':scope > ul')));
+    await openPassedLists(s.page, '01');
     const statuses = await ws.locator('[data-results] section[data-part] li[data-status]').evaluateAll((lis) =>
       lis.filter((li) => li.closest('section')?.getAttribute('data-part') !== 'c').map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`),
     );

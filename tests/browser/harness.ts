@@ -56,3 +56,10 @@ export async function openSession(): Promise<Session> {
     },
   };
 }
+
+/** Opens every closed "N tests passed" list in exercise `id`'s results, as a learner does: they are drawn when opened. */
+export async function openPassedLists(page: Page, id: string): Promise<void> {
+  const lists = `[data-amm-ws="${id}"] [data-results] details.amm-results__passed`;
+  await page.locator(`${lists}:not([open]) > summary`).evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
+  await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].every((d) => d.querySelector(':scope > ul')), lists);
+}

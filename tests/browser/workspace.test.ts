@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Route } from 'playwright-core';
-import { openSession, type Session } from './harness';
+import { openPassedLists, openSession, type Session } from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -66,13 +66,8 @@ async function run(ex: Ex, timeout = 20_000) {
   await ws(ex).locator('[data-action="run"]').click();
   await s.page.waitForFunction(([id, n]) => Number(document.querySelector(`[data-amm-ws="${id}"]`)?.getAttribute('data-runs') ?? 0) > n, [ex.id, before] as const, { timeout });
 }
-/** Opens every closed "N tests passed" list of the results, as a learner does to see them (they draw when opened). */
-async function openPassed(ex: Ex) {
-  await ws(ex).locator('[data-results] details.amm-results__passed:not([open]) > summary').evaluateAll((ss) => ss.forEach((x) => (x as HTMLElement).click()));
-  await s.page.waitForFunction((id) => [...document.querySelectorAll(`[data-amm-ws="${id}"] [data-results] details.amm-results__passed`)].every((d) => d.querySelector(':scope > ul')), ex.id);
-}
 const statuses = async (ex: Ex, part: string) => {
-  await openPassed(ex);
+  await openPassedLists(s.page, ex.id);
   return ws(ex).locator(`[data-results] section[data-part="${part}"] li[data-status]`).evaluateAll((lis) => lis.map((li) => `${li.getAttribute('data-test')}:${li.getAttribute('data-status')}`));
 };
 
@@ -534,7 +529,7 @@ export function attention() { return report; }
     await ws(other).locator('[data-results] .amm-results__summary').waitFor();
     await expect(ws(other).getAttribute('data-restored')).resolves.toBe('true');
     expect((await ws(other).locator('[data-results] .amm-results__summary').textContent())!.split(' (')[0]).toBe(summary!.split(' (')[0]);
-    await openPassed(other);
+    await openPassedLists(s.page, other.id);
     expect(await ws(other).locator('[data-results] li[data-status="pass"]').count()).toBeGreaterThan(0);
 
     // Exported from a page whose exercise was only opened: that exercise is not in the file.

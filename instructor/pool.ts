@@ -13,6 +13,7 @@ import { graders } from '../graders/index';
 import { notRunResult, type ExerciseRun } from './grade-exercise';
 import { EXIT_DEADLINE } from './quickjs-host';
 import type { GroupReply, GroupRequest, Job, Ready, WorkerInit } from './worker';
+import { workerModule } from './worker-module';
 
 /** Options of a pool. */
 export interface PoolOptions extends WorkerInit {
@@ -51,7 +52,7 @@ interface Slot {
 /** Groups sent ahead to one worker. */
 const IN_FLIGHT = 2;
 
-// Workers load TypeScript through tsx's loader, whether the pool runs under tsx (CLI) or vitest.
+// Workers not bundled load TypeScript through tsx's loader, whether the pool runs under tsx (CLI) or vitest.
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
 const workerUrl = new URL('./worker.ts', import.meta.url);
 const quickjsHostUrl = new URL('./quickjs-host.ts', import.meta.url);
@@ -64,12 +65,15 @@ function startWorker(init: WorkerInit, onMessage: (m: GroupReply | Ready) => voi
 }
 
 function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply | Ready) => void, onLost: (why: string) => void): Channel {
-  const child = fork(fileURLToPath(kind === 'isolate' ? workerUrl : quickjsHostUrl), [], {
+  // The isolate worker runs bundled (worker-module.ts); QuickJS's host and thread, and any process where the bundle
+  // cannot be built, run from the sources under tsx.
+  const bundled = kind === 'isolate' ? workerModule() : null;
+  const child = fork(bundled ?? fileURLToPath(kind === 'isolate' ? workerUrl : quickjsHostUrl), [], {
     // isolated-vm must not share V8 with Node's startup snapshot; no learner code needs WebAssembly (also deleted
     // from the learner's realm, sandbox/guest.ts), but QuickJS itself is WebAssembly.
     // --expose-gc: a reused isolate is collected between submissions (sandbox/isolate.ts); the guest deletes `gc`
     // from every learner's realm before their code runs.
-    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm', '--expose-gc'] : []), `--max-old-space-size=${HEAP_MB}`, '--import', tsxLoader],
+    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm', '--expose-gc'] : []), `--max-old-space-size=${HEAP_MB}`, ...(bundled ? [] : ['--import', tsxLoader])],
     serialization: 'advanced',
     // Nothing a learner prints reaches these streams (the sandbox has its own console).
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],

@@ -42,6 +42,15 @@ describe('shrinking', () => {
     expect(r).toMatchObject({ status: 'pass', shrunk: null, message: '' });
   });
 
+  it('leaves out a passing test\'s values only when asked (passValues: false), never a failing test\'s', async () => {
+    const [t] = grader.tests(5);
+    const pass = inProcessHost({ f: (n: number) => n });
+    expect(await runTest(grader, t, pass)).toMatchObject({ status: 'pass', expected: 9, actual: 9 });
+    expect(await runTest(grader, t, pass, { passValues: false })).toMatchObject({ status: 'pass', expected: null, actual: null });
+    const fail = await runTest(grader, t, inProcessHost({ f: (n: number) => (n >= 3 ? n + 1 : n) }), { passValues: false });
+    expect(fail).toMatchObject({ status: 'fail', expected: 3, actual: 4 });
+  });
+
   it('derives different case seeds per run seed, stable per id', () => {
     expect(deriveSeed(1, 'a', 0)).toBe(deriveSeed(1, 'a', 0));
     expect(deriveSeed(1, 'a', 0)).not.toBe(deriveSeed(2, 'a', 0));

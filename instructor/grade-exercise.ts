@@ -54,10 +54,11 @@ const MAX_RESTARTS = 3;
 
 /**
  * A passing test's expected and actual values say nothing an instructor needs and are most of a class report's
- * size (and of the traffic from the grading processes), so only tests that did not pass keep them.
+ * size (and of the traffic from the grading processes), so only tests that did not pass keep them (`passValues`
+ * below); a passing test's duration is kept to hundredths of a ms.
  */
 function lean(t: TestResult): TestResult {
-  return t.status === 'pass' ? { ...t, expected: null, actual: null, durationMs: Math.round(t.durationMs * 100) / 100 } : t;
+  return t.status === 'pass' ? { ...t, durationMs: Math.round(t.durationMs * 100) / 100 } : t;
 }
 
 // A case's arguments are built once per worker and shared by every learner of the class (case-cache.ts) and never
@@ -194,7 +195,7 @@ export async function gradeExercise(
         return outcome;
       },
     };
-    results.push(await runTest(grader, tests[i], host));
+    results.push(await runTest(grader, tests[i], host, { passValues: false }));
   }
   retire();
   if (droppedLogs) logs.push(`… ${droppedLogs} more console lines were not kept`);

@@ -10,10 +10,19 @@ export function argNames(c: Case): string[] {
   return c.args.map((_, i) => c.argNames?.[i] ?? `arg${i}`);
 }
 
+// Batch grading shares case objects across a class (instructor/case-cache.ts), and learners who fail a test mostly
+// fail it on the same (shrunk) case: its excerpt and call text are made once per case. Both are only ever read.
+const excerpts = new WeakMap<Case, Record<string, unknown>>();
+const calls = new WeakMap<Case, string | null>();
+
 /** The case's arguments by name, each truncated for display (at most 8 entries per axis). */
 export function inputsExcerpt(c: Case): Record<string, unknown> {
-  const names = argNames(c);
-  return Object.fromEntries(c.args.map((a, i) => [names[i], excerpt(a)]));
+  let out = excerpts.get(c);
+  if (!out) {
+    const names = argNames(c);
+    excerpts.set(c, (out = Object.fromEntries(c.args.map((a, i) => [names[i], excerpt(a)]))));
+  }
+  return out;
 }
 
 /** A plain value as a TypeScript literal (−∞ as -Infinity); a function argument given as a table becomes a lookup. */
@@ -35,6 +44,14 @@ function literal(x: unknown): string {
  * `const Q = [[1, 2]]; … console.log(attention(Q, K, V).weights);`. Null when it would exceed MAX_CALL_CHARS.
  */
 export function callCode(c: Case): string | null {
+  const known = calls.get(c);
+  if (known !== undefined) return known;
+  const text = callText(c);
+  calls.set(c, text);
+  return text;
+}
+
+function callText(c: Case): string | null {
   const names = argNames(c);
   const lines = c.args.map((a, i) => `const ${names[i]} = ${literal(a)};`);
   lines.push(`console.log(${c.fn}(${names.join(', ')})${c.field !== undefined ? `.${c.field}` : ''});`);

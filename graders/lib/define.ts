@@ -152,6 +152,7 @@ export function random<P extends Params>(
   } & ParamSource<P>,
 ): TestDef[] {
   const out: TestDef[] = [];
+  const titles = new Set<string>();
   let prev: P | null = null;
   for (let k = 0; k < t.count; k++) {
     const seed = deriveSeed(runSeed, t.id, k);
@@ -166,11 +167,16 @@ export function random<P extends Params>(
       const chosen = params;
       shrink = lazyShrinker(() => boundedParams(chosen, t.min, t.valid));
     }
+    const repeated = prev === params;
     prev = params;
+    // Two tests of a group may share their sizes (a repeat on purpose, or two draws alike): the title says which.
+    let title = t.title(params);
+    if (titles.has(title)) title += repeated ? ' — the same sizes again, with new numbers' : ' — another draw of these sizes';
+    titles.add(title);
     out.push({
       id: `${t.id}-${k + 1}`,
       part: t.part,
-      title: t.title(params),
+      title,
       seed,
       params,
       make: t.make as (p: Params, seed: number) => Case,

@@ -132,16 +132,22 @@ export interface RunTestOptions {
    * the full run's (a shrunk case still fails), so a runner can show it while the rest is worked out.
    */
   verdictOnly?: boolean;
+  /**
+   * False: a passing test's result carries no expected or actual value (both null). Batch grading drops them from
+   * its reports anyway, and making their excerpts for every passing test of a class is wasted work.
+   */
+  passValues?: boolean;
 }
 
 /** The fields of a test's result that come from one evaluated case: status, message, values, worst index, leaks. */
-function caseFields(c: Case, ev: Evaluation, where: string) {
+function caseFields(c: Case, ev: Evaluation, where: string, values = true) {
   const worst = ev.verdict?.worst ?? null;
+  const shown = values || ev.status !== 'pass';
   return {
     status: ev.status,
     message: ev.status === 'pass' ? '' : where + ev.message,
-    expected: excerpt(c.expected),
-    actual: ev.returned ? excerpt(ev.value) : null,
+    expected: shown ? excerpt(c.expected) : null,
+    actual: shown && ev.returned ? excerpt(ev.value) : null,
     worst: worst && { index: worst.index, expected: excerpt(worst.expected), actual: excerpt(worst.actual), diff: worst.diff },
     leaks: ev.verdict?.leaks ?? [],
     alloc: ev.alloc,
@@ -173,7 +179,7 @@ export async function runTest(grader: Grader, t: TestDef, host: LearnerHost, opt
     return {
       ...base,
       fn: c0.fn,
-      ...caseFields(c, ev, where),
+      ...caseFields(c, ev, where, options.passValues !== false),
       diagnosis,
       shrunk,
       durationMs: now() - t0,

@@ -73,14 +73,15 @@ export function planAttention(fn: string, q: Tensor, k: Tensor, v: Tensor, optio
   const [B, H, Tq, D] = q.shape;
   const [Bk, Hkv, Tk, Dk] = k.shape;
   const [Bv, Hv, Tv, Dv] = v.shape;
-  const qk = `(q ${formatShape(q.shape)}, k ${formatShape(k.shape)})`;
-  const kv = `(k ${formatShape(k.shape)}, v ${formatShape(v.shape)})`;
-  if (Dk !== D) fail(fn, `k has D=${Dk} but q has D=${D} ${qk}`);
-  if (Bk !== B) fail(fn, `k has B=${Bk} but q has B=${B} ${qk}`);
-  if (Hkv === 0 || H % Hkv !== 0) fail(fn, `q has H=${H} heads, which is not a multiple of k's Hkv=${Hkv} ${qk}`);
-  if (Bv !== B) fail(fn, `v has B=${Bv} but k has B=${Bk} ${kv}`);
-  if (Hv !== Hkv) fail(fn, `v has Hkv=${Hv} but k has Hkv=${Hkv} ${kv}`);
-  if (Tv !== Tk) fail(fn, `v has Tk=${Tv} but k has Tk=${Tk} ${kv}`);
+  // Made only for a message: every call of attention passes through here.
+  const qk = () => `(q ${formatShape(q.shape)}, k ${formatShape(k.shape)})`;
+  const kv = () => `(k ${formatShape(k.shape)}, v ${formatShape(v.shape)})`;
+  if (Dk !== D) fail(fn, `k has D=${Dk} but q has D=${D} ${qk()}`);
+  if (Bk !== B) fail(fn, `k has B=${Bk} but q has B=${B} ${qk()}`);
+  if (Hkv === 0 || H % Hkv !== 0) fail(fn, `q has H=${H} heads, which is not a multiple of k's Hkv=${Hkv} ${qk()}`);
+  if (Bv !== B) fail(fn, `v has B=${Bv} but k has B=${Bk} ${kv()}`);
+  if (Hv !== Hkv) fail(fn, `v has Hkv=${Hv} but k has Hkv=${Hkv} ${kv()}`);
+  if (Tv !== Tk) fail(fn, `v has Tk=${Tv} but k has Tk=${Tk} ${kv()}`);
   checkValues(fn, 'q', q);
   checkValues(fn, 'k', k);
   checkValues(fn, 'v', v);

@@ -42,6 +42,33 @@ describe('shrinking', () => {
     expect(r).toMatchObject({ status: 'pass', shrunk: null, message: '' });
   });
 
+  it('leaves out a passing test\'s values only when asked (passValues: false), never a failing test\'s', async () => {
+    const [t] = grader.tests(5);
+    const pass = inProcessHost({ f: (n: number) => n });
+    expect(await runTest(grader, t, pass)).toMatchObject({ status: 'pass', expected: 9, actual: 9 });
+    expect(await runTest(grader, t, pass, { passValues: false })).toMatchObject({ status: 'pass', expected: null, actual: null });
+    const fail = await runTest(grader, t, inProcessHost({ f: (n: number) => (n >= 3 ? n + 1 : n) }), { passValues: false });
+    expect(fail).toMatchObject({ status: 'fail', expected: 3, actual: 4 });
+  });
+
+  it('titles every test of a random group differently, saying when sizes repeat', () => {
+    for (const [id, g] of Object.entries(graders)) {
+      for (let seed = 1; seed <= 50; seed++) {
+        const groups = new Map<string, string[]>();
+        for (const t of g.tests(seed)) if (t.seed !== null) groups.set(t.id.replace(/-\d+$/, ''), [...(groups.get(t.id.replace(/-\d+$/, '')) ?? []), t.title]);
+        for (const [group, titles] of groups) expect(new Set(titles).size, `${id} seed ${seed} ${group}`).toBe(titles.length);
+      }
+    }
+    const group = {
+      part: 'b' as const, count: 2, min: { n: 1 }, params: () => ({ n: 4 }), title: (p: { n: number }) => `n = ${p.n}`,
+      make: (p: { n: number }): Case => ({ fn: 'f', args: [p.n], expected: p.n, check: { kind: 'tensor', name: 'n', dims: [] }, describe: `n = ${p.n}` }),
+    };
+    const twice = random(3, { ...group, id: 'b.twice', repeat: [1] });
+    expect(twice.map((t) => t.title)).toEqual(['n = 4', 'n = 4 — the same sizes again, with new numbers']);
+    const alike = random(3, { ...group, id: 'b.alike' });
+    expect(alike.map((t) => t.title)).toEqual(['n = 4', 'n = 4 — another draw of these sizes']);
+  });
+
   it('derives different case seeds per run seed, stable per id', () => {
     expect(deriveSeed(1, 'a', 0)).toBe(deriveSeed(1, 'a', 0));
     expect(deriveSeed(1, 'a', 0)).not.toBe(deriveSeed(2, 'a', 0));

@@ -199,24 +199,33 @@ export function safeLearnerSection(c: SectionContext, l: LearnerReport, i: numbe
   }
 }
 
-const page = (title: string, body: string) => `<!doctype html>
+/** A page's text before and after its body: learner sections are written between the two, never joined into one string. */
+export interface PageParts {
+  before: string;
+  after: string;
+}
+
+const pageAround = (title: string, before: string, after: string): PageParts => ({
+  before: `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title><style>${CSS}</style></head>
 <body>
-${body}
+${before}`,
+  after: `${after}
 </body></html>
-`;
+`,
+});
 
 /**
- * report.html. `r.learners` may be slim rows (report/slim.ts): only the index reads them. `sections` is the
- * learners' sections in order (a small class), or null when they are on learner pages (learnerPageHtml).
+ * report.html around the learners' sections, which go between `before` and `after` in order (a small class), or
+ * nothing when they are on learner pages (`paged`, learnerPage). `r.learners` may be slim rows (report/slim.ts):
+ * only the index reads them.
  */
-export function reportPageHtml(r: InstructorReport, sections: string | null): string {
+export function reportPage(r: InstructorReport, paged: boolean): PageParts {
   const p = r.provenance;
-  const paged = sections === null;
-  return page(`${esc(p.course.name)} — grading report`, `<h1>${esc(p.course.name)} — grading report</h1>
+  return pageAround(`${esc(p.course.name)} — grading report`, `<h1>${esc(p.course.name)} — grading report</h1>
 <p class="muted">Course ${esc(p.course.version)} · grader ${esc(p.graderVersion)} · engine ${esc(p.engineVersion ?? 'unknown')} ·
 seed ${p.seed.secret ? 'secret (instructor)' : esc(p.seed.value)} · generated ${esc(p.generatedAt)} · sandbox ${esc(p.sandbox.engine)}, ${p.sandbox.callTimeoutMs} ms per call, ${p.sandbox.memoryMb} MB.
 Every submission was re-graded from its code; the browser's own results were not used.</p>
@@ -226,11 +235,11 @@ ${integritySection(r, paged)}
 ${filesSection(r)}
 ${lmsSection(r)}
 ${learnersIndex(r, paged)}
-${sections ?? ''}`);
+`, '');
 }
 
-/** Learner page p (0-based) of `pages`, holding the given sections (learners p·LEARNERS_PER_PAGE onwards). */
-export function learnerPageHtml(head: Pick<InstructorReport, 'provenance'>, p: number, pages: number, learners: number, sections: string): string {
+/** Learner page p (0-based) of `pages` around its sections (learners p·LEARNERS_PER_PAGE onwards, joined by line feeds). */
+export function learnerPage(head: Pick<InstructorReport, 'provenance'>, p: number, pages: number, learners: number): PageParts {
   const from = p * LEARNERS_PER_PAGE;
   const nav = [
     '<a href="../report.html">report</a>',
@@ -238,5 +247,5 @@ export function learnerPageHtml(head: Pick<InstructorReport, 'provenance'>, p: n
     p + 1 < pages ? `<a href="${pageFile(p + 1).slice('learners/'.length)}">next page</a>` : '',
   ].filter(Boolean).join(' · ');
   const title = `${esc(head.provenance.course.name)} — learners ${from + 1}–${Math.min(learners, from + LEARNERS_PER_PAGE)} of ${learners}`;
-  return page(title, `<h1>${title}</h1>\n<nav>${nav}</nav>\n${sections}\n<nav>${nav}</nav>`);
+  return pageAround(title, `<h1>${title}</h1>\n<nav>${nav}</nav>\n`, `\n<nav>${nav}</nav>`);
 }

@@ -25,7 +25,9 @@ export class ReportJsonWriter {
   }
   /** Appends one learner (already validated by whoever built it). */
   add(l: LearnerReport): void {
-    writeSync(this.fd, `${this.count++ ? ',\n' : ''}${JSON.stringify(l)}`);
+    // Two writes, not one `,\n${line}`: the concatenation would copy the ≈ 0.5 MB line into a new string first.
+    if (this.count++) writeSync(this.fd, ',\n');
+    writeSync(this.fd, JSON.stringify(l));
   }
   /** Closes the learners array and the object. */
   end(): void {

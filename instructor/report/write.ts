@@ -1,11 +1,12 @@
 // Writes the report formats (and the LMS gradebook files) into the output folder, one learner at a time: no file's
-// whole text is ever one string (report/stream.ts), and only the slim rows (report/slim.ts) are kept for the
-// gradebooks and report.html's index, so a class of any size can be written.
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+// whole text is ever one string (report/stream.ts; learner pages and report.html are written section by section),
+// and only the slim rows (report/slim.ts) are kept for the gradebooks and report.html's index, so a class of any
+// size can be written.
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gradesCsv } from './csv';
 import { failedResults, gradescopeResults } from './gradescope';
-import { learnerPageHtml, LEARNERS_PER_PAGE, pageFile, reportPageHtml, safeLearnerSection, sectionContext } from './html';
+import { learnerPage, LEARNERS_PER_PAGE, pageFile, reportPage, safeLearnerSection, sectionContext } from './html';
 import { canvasCsv, moodleCsv } from './lms';
 import type { InstructorReport, LearnerReport } from './schema';
 import { slimLearner } from './slim';
@@ -23,23 +24,52 @@ export type WriteFault = (stage: 'html' | 'results', file: string) => void;
 export function writeReportStream(out: string, head: ReportHead, learners: Iterable<LearnerReport>, count: number, fault?: WriteFault): string[] {
   mkdirSync(join(out, 'results'), { recursive: true });
   const written: string[] = [];
-  const put = (rel: string, text: string) => {
+  const folders = new Set<string>();
+  /** The path of `rel` in the output folder, its folder made (once per folder). */
+  const place = (rel: string) => {
     const p = join(out, rel);
-    mkdirSync(dirname(p), { recursive: true });
+    const dir = dirname(p);
+    if (!folders.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      folders.add(dir);
+    }
+    return p;
+  };
+  const put = (rel: string, text: string) => {
+    const p = place(rel);
     writeFileSync(p, text);
     written.push(p);
   };
+  /** Writes a page around learner sections, each written as it is: a page of them is never joined into one string. */
+  const openPage = (rel: string, parts: { before: string; after: string }) => {
+    const path = place(rel);
+    const fd = openSync(path, 'w');
+    writeSync(fd, parts.before);
+    let first = true;
+    return {
+      fd,
+      add(section: string) {
+        if (!first) writeSync(fd, '\n');
+        first = false;
+        writeSync(fd, section);
+      },
+      close() {
+        try {
+          writeSync(fd, parts.after);
+        } finally {
+          closeSync(fd);
+        }
+        written.push(path);
+      },
+    };
+  };
   const paged = count > LEARNERS_PER_PAGE;
+  const pages = Math.ceil(count / LEARNERS_PER_PAGE);
   const ctx = sectionContext(head, paged);
   const htmlFault = fault && ((l: LearnerReport) => fault('html', l.file));
   const slim: LearnerReport[] = [];
   const inline: string[] = [];
-  let pageSections: string[] = [];
-  const flushPage = () => {
-    const p = Math.floor((slim.length - 1) / LEARNERS_PER_PAGE);
-    put(pageFile(p), learnerPageHtml(head, p, Math.ceil(count / LEARNERS_PER_PAGE), count, pageSections.join('\n')));
-    pageSections = [];
-  };
+  let page: ReturnType<typeof openPage> | null = null;
   const jsonPath = join(out, 'report.json');
   const fd = openSync(jsonPath, 'w');
   try {
@@ -51,8 +81,13 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
       const section = safeLearnerSection(ctx, l, i, htmlFault);
       if (!paged) inline.push(section);
       else {
-        pageSections.push(section);
-        if (pageSections.length === LEARNERS_PER_PAGE) flushPage();
+        page ??= openPage(pageFile(Math.floor(i / LEARNERS_PER_PAGE)), learnerPage(head, Math.floor(i / LEARNERS_PER_PAGE), pages, count));
+        page.add(section);
+        if ((i + 1) % LEARNERS_PER_PAGE === 0) {
+          const full = page;
+          page = null;
+          full.close();
+        }
       }
       let text: string;
       try {
@@ -63,14 +98,24 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
       }
       put(l.resultsFile, text);
     }
-    if (pageSections.length) flushPage();
+    if (page) {
+      const last = page;
+      page = null;
+      last.close();
+    }
     json.end();
   } finally {
     closeSync(fd);
+    if (page) closeSync(page.fd);
   }
   written.unshift(jsonPath);
   const r: InstructorReport = { ...head, learners: slim };
-  put('report.html', reportPageHtml(r, paged ? null : inline.join('\n')));
+  const html = openPage('report.html', reportPage(r, paged));
+  try {
+    for (const section of inline) html.add(section);
+  } finally {
+    html.close();
+  }
   put('grades.csv', gradesCsv(r.exercises, slim));
   put('canvas.csv', canvasCsv(r));
   put('moodle.csv', moodleCsv(r));

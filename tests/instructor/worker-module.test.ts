@@ -22,7 +22,7 @@ describe('the bundled grading process', () => {
     expect(workerModule()).toBe(file); // built once per process
   });
 
-  it('is what the pool starts, without tsx, and it grades a solution to full marks and a starter to none', async () => {
+  it('is what the pool starts, without tsx, and it grades a solution to full marks and a starter below them', async () => {
     const pool = new GradingPool({ kind: 'isolate', guest: await guestScript(), limits: DEFAULT_LIMITS, jobs: 1 });
     try {
       const e = exerciseFiles()[0];

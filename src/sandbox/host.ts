@@ -163,8 +163,12 @@ class Sandbox {
     });
   }
 
-  /** True while a run not started ahead is live: a run started now would stop it. */
+  /** Runs not started ahead whose code is still on its way (being transpiled): they count as live already. */
+  private asked = 0;
+
+  /** True while a run not started ahead is live or about to be: a run started now would stop it. */
   get busy(): boolean {
+    if (this.asked > 0) return true;
     for (const id of this.live) if (!this.ahead.has(id)) return true;
     return false;
   }
@@ -199,8 +203,17 @@ class Sandbox {
     /** Started ahead of a click (a guess): it does not make the sandbox `busy`. */
     ahead = false,
   ): Promise<RunSession | LoadFailure> {
-    const [js] = await Promise.all([transpile(ts), this.ready]);
+    if (!ahead) this.asked++;
+    let js: Awaited<ReturnType<typeof transpile>>;
+    try {
+      [js] = await Promise.all([transpile(ts), this.ready]);
+    } finally {
+      if (!ahead) this.asked--;
+    }
     if (!js.ok) return { message: `your file is not valid TypeScript: ${js.message}`, line: js.line, column: js.column };
+    // A guess never takes the sandbox from a run that was asked for, whether it started during this transpile or is
+    // still being transpiled itself (it would otherwise end that run: the model plug-in's, say).
+    if (ahead && this.busy) return { message: 'another run took over the code sandbox while your file was loading', superseded: true };
     const code = js.js;
     const runId = ++this.runSeq;
     this.supersede(runId);

@@ -10,20 +10,25 @@ export function argNames(c: Case): string[] {
   return c.args.map((_, i) => c.argNames?.[i] ?? `arg${i}`);
 }
 
-// Batch grading shares case objects across a class (instructor/case-cache.ts), and learners who fail a test mostly
-// fail it on the same (shrunk) case: its excerpt and call text are made once per case. Both are only ever read.
-const excerpts = new WeakMap<Case, Record<string, unknown>>();
-const calls = new WeakMap<Case, string | null>();
+/**
+ * `f` remembered per case object: batch grading shares cases across a class (instructor/case-cache.ts), and learners
+ * who fail a test mostly fail it on the same (shrunk) case. The results are only ever read.
+ */
+function perCase<R>(f: (c: Case) => R): (c: Case) => R {
+  const known = new WeakMap<Case, R>();
+  return (c) => {
+    if (known.has(c)) return known.get(c)!;
+    const r = f(c);
+    known.set(c, r);
+    return r;
+  };
+}
 
 /** The case's arguments by name, each truncated for display (at most 8 entries per axis). */
-export function inputsExcerpt(c: Case): Record<string, unknown> {
-  let out = excerpts.get(c);
-  if (!out) {
-    const names = argNames(c);
-    excerpts.set(c, (out = Object.fromEntries(c.args.map((a, i) => [names[i], excerpt(a)]))));
-  }
-  return out;
-}
+export const inputsExcerpt = perCase((c): Record<string, unknown> => {
+  const names = argNames(c);
+  return Object.fromEntries(c.args.map((a, i) => [names[i], excerpt(a)]));
+});
 
 /** A plain value as a TypeScript literal (−∞ as -Infinity); a function argument given as a table becomes a lookup. */
 function literal(x: unknown): string {
@@ -43,13 +48,7 @@ function literal(x: unknown): string {
  * Runnable code for the failing call: one `const` per argument, then the call and its checked field, e.g.
  * `const Q = [[1, 2]]; … console.log(attention(Q, K, V).weights);`. Null when it would exceed MAX_CALL_CHARS.
  */
-export function callCode(c: Case): string | null {
-  const known = calls.get(c);
-  if (known !== undefined) return known;
-  const text = callText(c);
-  calls.set(c, text);
-  return text;
-}
+export const callCode = perCase(callText);
 
 function callText(c: Case): string | null {
   const names = argNames(c);

@@ -3,7 +3,7 @@
 // or a process above RSS_LIMIT_MB resident is killed and replaced; only the job it was on is marked as stopped,
 // the group's other jobs keep their results or are graded again. Workers are child processes (isolated-vm needs
 // `--no-node-snapshot`, a process flag; QuickJS runs in a thread of its process, see worker.ts).
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -73,7 +73,7 @@ function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply | Ready
     // from the learner's realm, sandbox/guest.ts), but QuickJS itself is WebAssembly.
     // --expose-gc: a reused isolate is collected between submissions (sandbox/isolate.ts); the guest deletes `gc`
     // from every learner's realm before their code runs.
-    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm', '--expose-gc'] : []), `--max-old-space-size=${HEAP_MB}`, ...(bundled ? [] : ['--import', tsxLoader])],
+    execArgv: [...(kind === 'isolate' ? ['--no-node-snapshot', '--no-expose-wasm', '--expose-gc', ...isolateTiering()] : []), `--max-old-space-size=${HEAP_MB}`, ...(bundled ? [] : ['--import', tsxLoader])],
     serialization: 'advanced',
     // Nothing a learner prints reaches these streams (the sandbox has its own console).
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
@@ -88,6 +88,26 @@ function openChannel(kind: WorkerInit['kind'], onMessage: (m: GroupReply | Ready
   return { send: (m) => child.send(m), kill: () => child.kill('SIGKILL'), pid: child.pid };
 }
 
+/**
+ * V8's TurboFan threshold in an isolate grading process, 4× its default of 3,000. Each exercise runs in a fresh
+ * context, whose functions start with no type feedback: the guest's helpers (toPlain's reader runs once per element
+ * of every result) and the learner's loops got hot again in every context, and TurboFan compiled them again each time
+ * (toPlain's reader ≈ 5 times per submission) for code dropped with the context a few dozen calls later. At 12,000
+ * such code stays in Sparkplug, while the process's own functions, called millions of times, still reach TurboFan.
+ * JavaScript's results do not depend on the tier (a 40-learner class grades byte-identically); measured effect:
+ * instructor/README.md, "Throughput".
+ */
+const ISOLATE_TIERING = ['--invocation-count-for-turbofan=12000'];
+let tiering: string[] | null = null;
+/** ISOLATE_TIERING where this Node knows it, else nothing; probed once per process. */
+function isolateTiering(): string[] {
+  tiering ??= flagsIfKnown(ISOLATE_TIERING);
+  return tiering;
+}
+/** `flags` if this Node starts with them, else none: Node refuses to start on an unknown V8 flag (Node 20 lacks these). */
+export function flagsIfKnown(flags: string[]): string[] {
+  return spawnSync(process.execPath, [...flags, '--v8-options'], { stdio: 'ignore', timeout: 10_000 }).status === 0 ? flags : [];
+}
 /** V8 heap of a grading process, MB (the trusted grader's; learner code has its own limits inside the sandbox). */
 const HEAP_MB = 192;
 /**

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { budgetsFor } from '../../instructor/grade-exercise';
-import { GradingPool } from '../../instructor/pool';
+import { flagsIfKnown, GradingPool } from '../../instructor/pool';
 import { guestScript } from '../../instructor/sandbox/bundle';
 import { DEFAULT_LIMITS } from '../../instructor/sandbox/sandbox';
 import { workerModule } from '../../instructor/worker-module';
@@ -32,6 +32,8 @@ describe('the bundled grading process', () => {
       const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
       expect(argv).toContain(workerModule());
       expect(argv.join(' ')).not.toMatch(/tsx/);
+      // This Node (22) knows the tiering flag (pool.ts, ISOLATE_TIERING), so the process runs with it.
+      expect(argv).toContain('--invocation-count-for-turbofan=12000');
       expect(solution.tests.length).toBeGreaterThan(0);
       expect(solution.tests.every((t) => t.status === 'pass')).toBe(true);
       expect(starter.tests.some((t) => t.status !== 'pass')).toBe(true);
@@ -39,4 +41,9 @@ describe('the bundled grading process', () => {
       pool.close();
     }
   }, 60_000);
+
+  it('starts with a V8 flag only where this Node knows it (an unknown one would stop every grading process)', () => {
+    expect(flagsIfKnown(['--invocation-count-for-turbofan=12000'])).toEqual(['--invocation-count-for-turbofan=12000']);
+    expect(flagsIfKnown(['--no-such-v8-flag-for-this-test'])).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import { dirname, join } from 'node:path';
 import { gradesCsv } from './csv';
 import { failedResults, gradescopeResults } from './gradescope';
-import { learnerPage, LEARNERS_PER_PAGE, pageFile, reportPage, safeLearnerSection, sectionContext } from './html';
+import { learnerPage, LEARNERS_PER_PAGE, pageFile, reportPage, safeLearnerSection, sectionContext, type PageParts } from './html';
 import { canvasCsv, moodleCsv } from './lms';
 import type { InstructorReport, LearnerReport } from './schema';
 import { slimLearner } from './slim';
@@ -41,7 +41,7 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
     written.push(p);
   };
   /** Writes a page around learner sections, each written as it is: a page of them is never joined into one string. */
-  const openPage = (rel: string, parts: { before: string; after: string }) => {
+  const openPage = (rel: string, parts: PageParts) => {
     const path = place(rel);
     const fd = openSync(path, 'w');
     writeSync(fd, parts.before);
@@ -70,6 +70,12 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
   const slim: LearnerReport[] = [];
   const inline: string[] = [];
   let page: ReturnType<typeof openPage> | null = null;
+  /** Finishes the open learner page; it is no longer open even if finishing it throws. */
+  const endPage = () => {
+    const p = page;
+    page = null;
+    p?.close();
+  };
   const jsonPath = join(out, 'report.json');
   const fd = openSync(jsonPath, 'w');
   try {
@@ -83,11 +89,7 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
       else {
         page ??= openPage(pageFile(Math.floor(i / LEARNERS_PER_PAGE)), learnerPage(head, Math.floor(i / LEARNERS_PER_PAGE), pages, count));
         page.add(section);
-        if ((i + 1) % LEARNERS_PER_PAGE === 0) {
-          const full = page;
-          page = null;
-          full.close();
-        }
+        if ((i + 1) % LEARNERS_PER_PAGE === 0) endPage();
       }
       let text: string;
       try {
@@ -98,11 +100,7 @@ export function writeReportStream(out: string, head: ReportHead, learners: Itera
       }
       put(l.resultsFile, text);
     }
-    if (page) {
-      const last = page;
-      page = null;
-      last.close();
-    }
+    endPage();
     json.end();
   } finally {
     closeSync(fd);

@@ -55,7 +55,11 @@ describe('shrinking', () => {
     for (const [id, g] of Object.entries(graders)) {
       for (let seed = 1; seed <= 50; seed++) {
         const groups = new Map<string, string[]>();
-        for (const t of g.tests(seed)) if (t.seed !== null) groups.set(t.id.replace(/-\d+$/, ''), [...(groups.get(t.id.replace(/-\d+$/, '')) ?? []), t.title]);
+        for (const t of g.tests(seed)) {
+          if (t.seed === null) continue;
+          const group = t.id.replace(/-\d+$/, '');
+          groups.set(group, [...(groups.get(group) ?? []), t.title]);
+        }
         for (const [group, titles] of groups) expect(new Set(titles).size, `${id} seed ${seed} ${group}`).toBe(titles.length);
       }
     }
